@@ -1,2 +1,124 @@
-// sipref entry point: parses the command line, loads the config, runs the B2BUA.
-int main() { return 0; }
+// sipref entry point: reads the command line and the config, binds every edge's sockets, and
+// runs the call engine on one event loop until SIGTERM/SIGINT.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "call/engine.h"
+#include "config/config.h"
+#include "sip/asio_timers.h"
+#include "sip/transport.h"
+#include "util/log.h"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: sipref --config FILE [--log-level debug|info|warning|error]\n"
+    "       sipref --check FILE      validate a config file and exit\n";
+
+struct Options {
+  std::string config;
+  bool check_only = false;
+  sipref::log::Level level = sipref::log::Level::info;
+};
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "sipref: %s\n%.*s", message.c_str(), static_cast<int>(kUsage.size()), kUsage.data());
+  return 2;
+}
+
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    if (arg == "--help" || arg == "-h") {
+      std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
+      exit_code = 0;
+      return std::nullopt;
+    }
+    if (arg == "--config" || arg == "--check") {
+      const char* file = value();
+      if (!file) return exit_code = usage_error(std::string(arg) + " needs a FILE"), std::nullopt;
+      options.config = file;
+      options.check_only = arg == "--check";
+    } else if (arg == "--log-level") {
+      const char* level = value();
+      std::string_view l = level ? level : "";
+      if (l == "debug") options.level = sipref::log::Level::debug;
+      else if (l == "info") options.level = sipref::log::Level::info;
+      else if (l == "warning") options.level = sipref::log::Level::warning;
+      else if (l == "error") options.level = sipref::log::Level::error;
+      else return exit_code = usage_error("--log-level takes debug, info, warning or error"), std::nullopt;
+    } else {
+      return exit_code = usage_error("unknown argument '" + std::string(arg) + "'"), std::nullopt;
+    }
+  }
+  if (options.config.empty()) return exit_code = usage_error("no config given"), std::nullopt;
+  return options;
+}
+
+// Binds UDP and TCP (and TLS when configured) on every edge's address.
+bool bind_edges(const sipref::config::Config& config, sipref::sip::Transport& transport) {
+  using sipref::sip::TransportKind;
+  if (config.tls) {
+    sipref::sip::TlsSettings tls;
+    tls.certificate_file = config.tls->certificate;
+    tls.private_key_file = config.tls->private_key;
+    if (auto loaded = transport.use_tls(tls); !loaded) {
+      std::fprintf(stderr, "sipref: %s: tls: %s\n", config.source.c_str(), loaded.error().message.c_str());
+      return false;
+    }
+  }
+  for (const auto& edge : config.edges) {
+    std::vector<std::pair<TransportKind, std::uint16_t>> sockets{{TransportKind::udp, edge.udp_port},
+                                                                 {TransportKind::tcp, edge.tcp_port}};
+    if (config.tls) sockets.emplace_back(TransportKind::tls, edge.tls_port);
+    for (auto [kind, port] : sockets) {
+      if (auto bound = transport.listen(kind, {edge.address, port}); !bound) {
+        std::fprintf(stderr, "sipref: edge %s: %s\n", edge.name.c_str(), bound.error().message.c_str());
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int exit_code = 2;
+  auto options = parse_options(argc, argv, exit_code);
+  if (!options) return exit_code;
+  sipref::log::set_threshold(options->level);
+
+  auto config = sipref::config::load_config(options->config);
+  if (!config) {
+    std::fprintf(stderr, "%s\n", config.error().message.c_str());
+    return 2;
+  }
+  if (options->check_only) {
+    std::printf("%s: ok\n", options->config.c_str());
+    return 0;
+  }
+
+  boost::asio::io_context io;
+  sipref::sip::TransportSettings settings;
+  sipref::sip::Transport transport(io, settings);
+  sipref::sip::AsioTimers timers(io);
+  if (!bind_edges(*config, transport)) return 2;
+  auto engine = std::make_unique<sipref::call::Engine>(*config, io, transport, timers);
+
+  boost::asio::signal_set signals(io, SIGTERM, SIGINT);
+  signals.async_wait([&](const boost::system::error_code&, int signal) {
+    sipref::log::info("", "stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    io.stop();
+  });
+  sipref::log::info("", "ready", "sipref listening on " + std::to_string(config->edges.size()) + " edges");
+  io.run();
+  engine.reset();
+  return 0;
+}

@@ -22,7 +22,12 @@ struct Parameters {
   void set(std::string name, std::optional<std::string> value);  // replaces or appends
   void remove(std::string_view name);
   std::string to_string() const;  // ";a=b;c" (empty when there are none)
+
+  bool operator==(const Parameters&) const = default;
 };
+// "*( SEMI generic-param )" with optional whitespace around ';' and '='. A quoted-string value
+// is kept as written, quotes included, so that it serializes back unchanged.
+Result<Parameters> parse_parameters(std::string_view text);
 
 struct Via {
   std::string protocol = "SIP/2.0";
@@ -33,6 +38,8 @@ struct Via {
 
   std::string branch() const { return params.get("branch").value_or(""); }
   std::string to_string() const;
+
+  bool operator==(const Via&) const = default;
 };
 Result<Via> parse_via(std::string_view value);  // one Via value (lists are already split)
 
@@ -40,6 +47,8 @@ struct CSeq {
   std::uint32_t number = 0;  // RFC 3261 §8.1.1.5: less than 2**31
   std::string method;
   std::string to_string() const;
+
+  bool operator==(const CSeq&) const = default;
 };
 Result<CSeq> parse_cseq(std::string_view value);
 
@@ -53,6 +62,8 @@ struct NameAddr {
 
   std::string tag() const { return params.get("tag").value_or(""); }
   std::string to_string() const;  // always writes <uri> when there are URI params or headers
+
+  bool operator==(const NameAddr&) const = default;
 };
 Result<NameAddr> parse_name_addr(std::string_view value);
 
@@ -62,5 +73,10 @@ std::vector<std::string> split_list(std::string_view value);
 // Headers whose grammar is a comma-separated list (Via, Contact, Route, Record-Route, Allow,
 // Supported, Require, ...); the parser splits these into one Header per element.
 bool is_list_header(std::string_view canonical_name);
+
+// RFC 3261 token: 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~").
+bool is_token(std::string_view text);
+// 1*DIGIT (leading zeros allowed) as a number; nullopt when not all digits or above `max`.
+std::optional<std::uint64_t> parse_decimal(std::string_view digits, std::uint64_t max);
 
 }  // namespace sipref::sip

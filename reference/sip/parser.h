@@ -43,6 +43,8 @@ class StreamFramer {
  private:
   ParseLimits limits_;
   std::string buffer_;
+  std::size_t scanned_ = 0;     // buffer_[0, scanned_) holds no end of the header section
+  std::size_t frame_size_ = 0;  // size of the message being collected once its headers are in
 };
 
 }  // namespace sipref::sip

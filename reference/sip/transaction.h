@@ -19,6 +19,7 @@ struct TransactionTimers {
   Duration t1{500};
   Duration t2{4000};
   Duration t4{5000};
+  Duration d{32000};  // timer D on unreliable transports (§17.1.1.2: at least 32 s, not 64*T1)
 };
 
 enum class TransactionFailure {
@@ -61,23 +62,33 @@ class TransactionLayer {
   TransactionLayer& operator=(const TransactionLayer&) = delete;
 
   // Starts a client transaction. Adds the top Via "SIP/2.0/<T> <local ip:port>;rport;branch=
-  // z9hG4bK<random>" for flow.local. ACK must not be sent this way (see send_stateless).
+  // z9hG4bK<random>" for flow.local. ACK must not be sent this way (see send_stateless): an ACK
+  // given here is sent statelessly and 0 returned.
   TransactionId send_request(Message request, const Flow& to);
   // Sends outside any transaction with a fresh Via (the ACK for a 2xx, §13.2.2.4).
   void send_stateless(Message request, const Flow& to);
   // CANCEL for a pending client INVITE (§9.1): same Request-URI, Call-ID, From, To, CSeq
   // number and top Via; sent once a provisional response has arrived (deferred until then).
   // Returns the CANCEL's own client transaction id, or 0 when the INVITE is no longer pending.
+  // The id is reserved while the CANCEL waits; if the INVITE ends first (final response, timer
+  // B, transport error) the CANCEL is never sent and that id sees no callbacks. Calling it again
+  // returns the same id. Once sent, the INVITE transaction gives up 64*T1 later (timeout)
+  // if no final response has arrived.
   TransactionId cancel(TransactionId invite_client);
   // Sends a response in server transaction `server` (its flow is the request's). Errors when the
-  // transaction is gone or already final.
+  // transaction is gone or already final; a 2xx to INVITE may be sent again while the
+  // transaction is Accepted (RFC 6026 §7.1: the TU's own 2xx retransmissions).
   Result<void> respond(TransactionId server, Message response);
-  // The INVITE server transaction a received CANCEL targets (§9.2), or 0.
+  // The INVITE server transaction a received CANCEL targets (§9.2), or 0. It is found in any
+  // state: respond() failing on it tells the TU the INVITE already has its final response.
   TransactionId find_cancelled_invite(const Message& cancel) const;
 
   // From the transport: a parsed message and the flow it came on.
   void receive(const Message& message, const Flow& from);
-  // From the transport: sending on this flow failed (connection refused, ICMP ...).
+  // From the transport: sending on this flow failed (connection refused, ICMP ...). Flows match
+  // on transport, local and remote address, and connection unless either side's is 0. Every
+  // transaction on it ends; those whose TU still waits (client before its final response,
+  // server before the TU's final response) get on_failure(transport_error) (§17.1.4, §17.2.4).
   void on_transport_error(const Flow& flow);
 
   // The request a transaction was created for (e.g. to build a response), or nullptr.

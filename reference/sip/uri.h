@@ -15,11 +15,13 @@ namespace sipref::sip {
 struct UriParameter {
   std::string name;                  // as written
   std::optional<std::string> value;  // nullopt for a flag such as ";lr"
+  bool operator==(const UriParameter&) const = default;
 };
 
 struct UriHeader {
   std::string name;   // as written (percent-decoded)
   std::string value;  // percent-decoded: "%2C" -> ","; "+" stays "+"
+  bool operator==(const UriHeader&) const = default;
 };
 
 struct Uri {
@@ -42,6 +44,8 @@ struct Uri {
   std::string to_string() const;
   // The same without the ?headers part (what goes into a Request-URI).
   std::string to_string_without_headers() const;
+
+  bool operator==(const Uri&) const = default;
 };
 
 // Parses "sip:" or "sips:" URIs. Errors say which part is wrong, e.g.
@@ -52,6 +56,17 @@ Result<Uri> parse_uri(std::string_view text);
 Result<std::string> percent_decode(std::string_view text);
 // Escapes every byte outside the given set of unreserved characters.
 std::string percent_encode(std::string_view text, std::string_view also_unreserved);
+
+enum class HostKind { invalid, hostname, ipv4, ipv6 };
+// RFC 3261 §25.1 host: hostname, IPv4address, or IPv6reference (an IPv6 address needs brackets).
+HostKind host_kind(std::string_view host);
+
+// Checks an absolute URI as a Request-URI or a name-addr carries it: sip/sips must parse with
+// parse_uri; any other scheme (tel:, http:, unknown ones) needs scheme ":" and URI characters.
+Result<void> validate_uri(std::string_view text);
+
+// The text in quotes for an error message: at most 80 bytes, non-printable bytes as \xNN.
+std::string excerpt(std::string_view text);
 
 // Lengths of a <Sip> text, counted as written (percent-escapes count as three characters):
 // the URI part runs up to the first '?', the headers part is everything after it.

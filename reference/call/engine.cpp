@@ -1,0 +1,189 @@
+#include "call/engine.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include "sip/headers.h"
+#include "sip/response.h"
+#include "sip/transport.h"
+#include "sip/uri.h"
+#include "util/log.h"
+
+namespace sipref::call {
+namespace {
+
+sip::TransactionTimers transaction_timers(const config::Config& config) {
+  sip::TransactionTimers timers;
+  timers.t1 = config.timers.t1;
+  timers.t2 = config.timers.t2;
+  timers.t4 = config.timers.t4;
+  return timers;
+}
+
+EdgeNames edge_names_of(const config::Config& config) {
+  EdgeNames names;
+  for (const auto& edge : config.edges) names.edges.push_back(edge.name);
+  names.regions = {{"us1", "ashburn"},   {"us2", "san-jose"}, {"ie1", "dublin"},
+                   {"de1", "frankfurt"}, {"sg1", "singapore"}, {"jp1", "tokyo"},
+                   {"br1", "sao-paulo"}, {"au1", "sydney"}};
+  names.aliases = {{"umatilla", "san-jose"}};
+  names.default_edge = "ashburn";
+  return names;
+}
+
+constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY";
+
+}  // namespace
+
+Engine::Engine(const config::Config& config, boost::asio::io_context& io, sip::Transport& transport,
+               sip::Timers& timers)
+    : io_(io),
+      config_(config),
+      transport_(transport),
+      timers_(timers),
+      transactions_(timers, transport, *this, transaction_timers(config)),
+      edge_names_(edge_names_of(config)) {
+  transport_.on_message([this](sip::Message message, sip::Flow flow) { transactions_.receive(message, flow); });
+  transport_.on_send_error([this](const sip::Flow& flow) { transactions_.on_transport_error(flow); });
+  webhooks_ = std::make_unique<webhook::WebhookClient>(
+      config.webhook.workers, [&io](webhook::WebhookClient::Task task) { boost::asio::post(io, std::move(task)); });
+}
+
+Engine::~Engine() {
+  webhooks_.reset();  // waits for requests in flight before the maps they refer to go
+}
+
+void Engine::respond(sip::TransactionId server, const sip::Message& request, int status,
+                     std::string_view reason) {
+  auto response = sip::make_response(request, status, reason, status > 100 ? sip::random_token(10) : "");
+  if (status == 405 || (request.method() == "OPTIONS" && status == 200)) response.add("Allow", std::string(kAllow));
+  if (auto sent = transactions_.respond(server, std::move(response)); !sent)
+    log::warn("", "respond-failed", sent.error().message);
+}
+
+void Engine::on_request(sip::TransactionId server, const sip::Message& request, const sip::Flow& from) {
+  const std::string& method = request.method();
+  if (method == "ACK") return on_ack(request);
+  if (method == "CANCEL") return on_cancel(server, request);
+  if (sip::dialog_id_of_request(request)) return on_in_dialog_request(server, request, from);
+  if (method == "INVITE") return on_new_invite(server, request, from);
+  if (method == "OPTIONS") return on_options(server, request);
+  log::info("", "sip-request-refused", method + " outside a dialog: 405");
+  respond(server, request, 405);
+}
+
+void Engine::on_options(sip::TransactionId server, const sip::Message& request) {
+  auto response = sip::make_response(request, 200, {}, sip::random_token(10));
+  response.add("Allow", std::string(kAllow));
+  response.add("Accept", "application/sdp");
+  (void)transactions_.respond(server, std::move(response));
+}
+
+void Engine::on_ack(const sip::Message& ack) {
+  const LegId* id = dialogs_.find_for_request(ack);
+  Leg* l = id ? leg(*id) : nullptr;
+  if (!l || l->state != LegState::answering) return;  // a stray or repeated ACK: nothing to do
+  if (l->ok_resender) l->ok_resender->ack_received();
+  if (l->dialog) l->dialog->confirm();
+  l->state = LegState::confirmed;
+  log::info(l->call_sid, "ack", "leg confirmed");
+}
+
+void Engine::on_cancel(sip::TransactionId server, const sip::Message& cancel) {
+  sip::TransactionId invite = transactions_.find_cancelled_invite(cancel);
+  auto it = server_invites_.find(invite);
+  if (invite == 0 || it == server_invites_.end()) {
+    respond(server, cancel, 481);
+    return;
+  }
+  respond(server, cancel, 200);
+  Leg* l = leg(it->second);
+  if (!l || l->state != LegState::offered) return;  // already answered: the caller will BYE
+  log::info(l->call_sid, "cancelled", "caller sent CANCEL");
+  reject(*l, 487);
+  if (Session* s = session(l->session_sid)) end_session(*s);
+}
+
+void Engine::on_in_dialog_request(sip::TransactionId server, const sip::Message& request, const sip::Flow&) {
+  const LegId* id = dialogs_.find_for_request(request);
+  Leg* l = id ? leg(*id) : nullptr;
+  if (!l || !l->dialog) {
+    respond(server, request, 481);
+    return;
+  }
+  if (auto accepted = l->dialog->on_request(request); !accepted) {
+    respond(server, request, 500, "Out Of Order");
+    return;
+  }
+  const std::string& method = request.method();
+  if (method == "BYE") {
+    respond(server, request, 200);
+    log::info(l->call_sid, "bye-received", "");
+    l->state = LegState::ended;
+    Session* s = session(l->session_sid);
+    if (s) bridged_leg_hung_up(*s, *l);
+    leg_ended(*l);
+    return;
+  }
+  if (method == "INVITE") {  // a session refresh: answer with the SDP this leg already has
+    auto ok = sip::make_response(request, 200, {}, l->local_tag);
+    ok.add("Contact", "<" + l->local_contact + ">");
+    if (!l->local_sdp.empty()) {
+      ok.add("Content-Type", "application/sdp");
+      ok.set_body(l->local_sdp);
+    }
+    (void)transactions_.respond(server, std::move(ok));
+    return;
+  }
+  if (method == "OPTIONS" || method == "INFO" || method == "NOTIFY") {
+    respond(server, request, 200);
+    return;
+  }
+  respond(server, request, 501);
+}
+
+void Engine::on_response(sip::TransactionId client, const sip::Message& response, const sip::Flow&) {
+  auto it = client_transactions_.find(client);
+  if (it == client_transactions_.end()) return;
+  Leg* l = leg(it->second);
+  if (!l) return;
+  auto cseq = sip::parse_cseq(response.header("CSeq").value_or(""));
+  if (!cseq) return;
+  if (response.status() >= 200) client_transactions_.erase(it);
+  if (cseq->method == "INVITE") return on_invite_response(*l, response);
+  if (cseq->method == "BYE" && response.status() >= 200) {
+    l->state = LegState::ended;
+    leg_ended(*l);
+  }
+}
+
+void Engine::on_stray_response(const sip::Message& response, const sip::Flow&) {
+  // A 2xx retransmitted after the INVITE transaction ended: ACK it again (§13.2.2.4).
+  if (response.status() < 200 || response.status() >= 300) return;
+  const LegId* id = dialogs_.find_for_response(response);
+  Leg* l = id ? leg(*id) : nullptr;
+  if (!l || !l->dialog || !l->dialog->is_uac()) return;
+  transactions_.send_stateless(l->dialog->make_ack(response), flow_to(l->dialog->next_hop(), l->edge));
+}
+
+void Engine::on_failure(sip::TransactionId id, sip::TransactionFailure why) {
+  if (why == sip::TransactionFailure::no_ack) return;  // only our non-2xx finals: nothing to undo
+  auto it = client_transactions_.find(id);
+  if (it == client_transactions_.end()) return;
+  LegId leg_id = it->second;
+  client_transactions_.erase(it);
+  Leg* l = leg(leg_id);
+  if (!l) return;
+  const int status = why == sip::TransactionFailure::timeout ? 408 : 503;
+  log::info(l->call_sid, "transaction-failed", why == sip::TransactionFailure::timeout ? "timeout" : "transport error");
+  if (l->inbound || l->state == LegState::ending || l->answered()) {
+    l->state = LegState::ended;  // a BYE that got no answer: the leg is gone all the same
+    leg_ended(*l);
+    return;
+  }
+  auto synthetic = sip::Message::response(status, "");
+  synthetic.add("CSeq", "1 INVITE");
+  on_invite_response(*l, synthetic);
+}
+
+}  // namespace sipref::call

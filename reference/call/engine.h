@@ -1,0 +1,112 @@
+// The call engine: the UA core above the transaction layer. It turns inbound INVITEs into
+// sessions that run TwiML, dials child legs, bridges them and tears everything down.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "call/leg.h"
+#include "call/session.h"
+#include "call/sip_target.h"
+#include "config/config.h"
+#include "sip/dialog_table.h"
+#include "sip/timers.h"
+#include "sip/transaction.h"
+#include "twiml/document.h"
+#include "webhook/client.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace sipref::sip {
+class Transport;
+}
+
+namespace sipref::call {
+
+using Duration = sip::Duration;
+
+// A new SID: the two-letter prefix and 32 lower-case hex digits (webhook.sid.format).
+std::string new_sid(std::string_view prefix);
+
+class Engine final : public sip::TransactionUser {
+ public:
+  Engine(const config::Config& config, boost::asio::io_context& io, sip::Transport& transport,
+         sip::Timers& timers);
+  ~Engine() override;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void on_request(sip::TransactionId server, const sip::Message& request, const sip::Flow& from) override;
+  void on_response(sip::TransactionId client, const sip::Message& response, const sip::Flow& from) override;
+  void on_stray_response(const sip::Message& response, const sip::Flow& from) override;
+  void on_failure(sip::TransactionId id, sip::TransactionFailure why) override;
+
+  std::size_t active_calls() const { return sessions_.size(); }
+  std::size_t live_legs() const { return legs_.size(); }
+
+ private:
+  // SIP side (engine.cpp)
+  void on_new_invite(sip::TransactionId server, const sip::Message& invite, const sip::Flow& from);
+  void on_in_dialog_request(sip::TransactionId server, const sip::Message& request, const sip::Flow& from);
+  void on_ack(const sip::Message& ack);
+  void on_cancel(sip::TransactionId server, const sip::Message& cancel);
+  void on_options(sip::TransactionId server, const sip::Message& request);
+  void on_invite_response(Leg& leg, const sip::Message& response);
+  void respond(sip::TransactionId server, const sip::Message& request, int status,
+               std::string_view reason = {});
+
+  // Legs (legs.cpp)
+  Leg& new_leg(Session& session, bool inbound);
+  Leg* leg(LegId id);
+  void send_provisional(Leg& leg, int status);
+  void answer(Leg& leg, std::string sdp);
+  void reject(Leg& leg, int status, std::string_view warning = {});
+  void hang_up(Leg& leg);
+  void cancel(Leg& leg);
+  void leg_ended(Leg& leg);
+  sip::Flow flow_to(std::string_view uri, const std::string& edge) const;
+  std::string contact_for(const std::string& edge, sip::TransportKind kind) const;
+  std::string local_sdp_for(const Leg& leg, const std::string& edge, std::string_view remote_sdp);
+
+  // TwiML (program.cpp)
+  void fetch_twiml(Session& session, std::string url, HttpMethod method, webhook::Params params);
+  void raise(const Session& session, const Alert& alert);
+  void run_verb(Session& session, const twiml::Verb& verb, bool& wait);
+  void after(Session& session, Duration delay);
+  void on_twiml(const std::string& call_sid, webhook::Response response);
+  void run(Session& session);
+  webhook::Params voice_params(const Session& session) const;
+  void end_session(Session& session, int unanswered_status = 480);
+  void maybe_destroy(Session& session);
+  Session* session(const std::string& call_sid);
+
+  // <Dial> (dial.cpp)
+  void start_dial(Session& session, twiml::Dial dial);
+  void start_sip_leg(Session& session, const twiml::Sip& noun, const SipTarget& target);
+  void on_child_answered(Session& session, Leg& child, const sip::Message& ok);
+  void on_child_failed(Session& session, Leg& child);
+  void on_dial_timeout(const std::string& call_sid);
+  void finish_dial(Session& session, DialStatus status);
+  void bridged_leg_hung_up(Session& session, Leg& leg);
+
+  boost::asio::io_context& io_;
+  const config::Config& config_;
+  sip::Transport& transport_;
+  sip::Timers& timers_;
+  sip::TransactionLayer transactions_;
+  EdgeNames edge_names_;
+  std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;
+  std::unordered_map<LegId, std::unique_ptr<Leg>> legs_;
+  sip::DialogTable<LegId> dialogs_;
+  std::unordered_map<sip::TransactionId, LegId> client_transactions_;  // INVITE/BYE we sent
+  std::unordered_map<sip::TransactionId, LegId> server_invites_;       // INVITEs we received
+  LegId next_leg_id_ = 1;
+  std::uint16_t next_media_port_ = 20000;
+  std::unique_ptr<webhook::WebhookClient> webhooks_;  // last: destroyed first, while we exist
+};
+
+}  // namespace sipref::call

@@ -1,0 +1,54 @@
+// One SIP leg of a call: our side of one INVITE dialog, either the inbound caller (we are UAS)
+// or a party we dialled (we are UAC). Its state machine lives in Engine (engine.cpp).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sip/dialog.h"
+#include "sip/flow.h"
+#include "sip/invite_2xx_retransmitter.h"
+#include "sip/message.h"
+#include "sip/transaction.h"
+
+namespace sipref::call {
+
+using LegId = std::uint64_t;
+
+enum class LegState {
+  offered,     // UAS: INVITE received, only provisional responses sent
+  answering,   // UAS: 2xx sent, its ACK not yet received
+  calling,     // UAC: INVITE sent, no response yet
+  proceeding,  // UAC: a provisional response received
+  cancelling,  // UAC: CANCEL sent (or queued until a provisional arrives)
+  confirmed,   // 2xx exchanged and ACKed: media can flow, BYE can be sent
+  ending,      // we sent BYE and wait for its response
+  ended,       // nothing more will be sent or accepted on this leg
+};
+std::string_view to_string(LegState state);
+
+struct Leg {
+  LegId id = 0;
+  std::string call_sid;    // CA…: the parent call's SID for the inbound leg, the child's otherwise
+  std::string session_sid; // the parent call this leg belongs to
+  bool inbound = false;    // we are UAS
+  LegState state = LegState::offered;
+  std::string edge;        // the edge its SIP and media use
+  sip::Flow flow;          // the first hop towards the peer
+  sip::Message invite;     // the INVITE received (UAS) or sent (UAC)
+  sip::TransactionId invite_transaction = 0;
+  std::string local_tag;
+  std::string local_contact;
+  std::optional<sip::Dialog> dialog;
+  std::unique_ptr<sip::Invite2xxRetransmitter> ok_resender;  // UAS: our 2xx until its ACK
+  std::string local_sdp;   // what we offered/answered on this leg (our media address)
+  std::string remote_sdp;  // what the peer offered/answered
+  int final_status = 0;    // UAC: the final response to our INVITE (0 while pending)
+  bool answered() const {
+    return state == LegState::answering || state == LegState::confirmed || state == LegState::ending;
+  }
+};
+
+}  // namespace sipref::call

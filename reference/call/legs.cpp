@@ -1,0 +1,185 @@
+// Engine: what is done to one leg (answer, reject, hang up, cancel) and where its messages go.
+#include <boost/asio/ip/address.hpp>
+#include <netdb.h>
+
+#include "call/engine.h"
+#include "media/sdp.h"
+#include "sip/response.h"
+#include "sip/transport.h"
+#include "sip/uri.h"
+#include "util/log.h"
+
+namespace sipref::call {
+
+std::string_view to_string(LegState state) {
+  switch (state) {
+    case LegState::offered: return "offered";
+    case LegState::answering: return "answering";
+    case LegState::calling: return "calling";
+    case LegState::proceeding: return "proceeding";
+    case LegState::cancelling: return "cancelling";
+    case LegState::confirmed: return "confirmed";
+    case LegState::ending: return "ending";
+    case LegState::ended: return "ended";
+  }
+  return "?";
+}
+
+Leg& Engine::new_leg(Session& session, bool inbound) {
+  auto owned = std::make_unique<Leg>();
+  Leg& l = *owned;
+  l.id = next_leg_id_++;
+  l.inbound = inbound;
+  l.session_sid = session.call_sid;
+  l.state = inbound ? LegState::offered : LegState::calling;
+  l.local_tag = sip::random_token(12);
+  legs_.emplace(l.id, std::move(owned));
+  return l;
+}
+
+Leg* Engine::leg(LegId id) {
+  auto it = legs_.find(id);
+  return it == legs_.end() ? nullptr : it->second.get();
+}
+
+void Engine::send_provisional(Leg& l, int status) {
+  if (l.state != LegState::offered) return;
+  auto response = sip::make_response(l.invite, status, {}, l.local_tag);
+  response.add("Contact", "<" + l.local_contact + ">");
+  (void)transactions_.respond(l.invite_transaction, std::move(response));
+}
+
+void Engine::answer(Leg& l, std::string sdp) {
+  if (l.state != LegState::offered) return;
+  auto ok = sip::make_response(l.invite, 200, {}, l.local_tag);
+  ok.add("Contact", "<" + l.local_contact + ">");
+  ok.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY");
+  if (!sdp.empty()) {
+    ok.add("Content-Type", "application/sdp");
+    ok.set_body(sdp);
+  }
+  l.local_sdp = std::move(sdp);
+  l.state = LegState::answering;
+  if (l.dialog) l.dialog->confirm();
+  (void)transactions_.respond(l.invite_transaction, ok);
+  // §13.3.1.4: we, not the transaction, resend the 2xx until the ACK; BYE if it never comes.
+  const LegId id = l.id;
+  const sip::Flow flow = l.flow;
+  l.ok_resender = std::make_unique<sip::Invite2xxRetransmitter>(
+      timers_, std::move(ok), [this, flow](const sip::Message& m) { transport_.send(m, flow); },
+      [this, id] {
+        if (Leg* gone = leg(id)) {
+          log::warn(gone->call_sid, "no-ack", "the 2xx was never ACKed: hanging up");
+          gone->state = LegState::confirmed;
+          if (Session* s = session(gone->session_sid)) end_session(*s);
+        }
+      },
+      config_.timers.t1, config_.timers.t2);
+  l.ok_resender->start();
+  log::info(l.call_sid, "answered", l.inbound ? "inbound leg" : "");
+}
+
+void Engine::reject(Leg& l, int status, std::string_view warning) {
+  if (l.state != LegState::offered) return;
+  auto response = sip::make_response(l.invite, status, {}, l.local_tag);
+  if (!warning.empty()) response.add("Warning", "399 " + l.flow.local.ip + " \"" + std::string(warning) + "\"");
+  (void)transactions_.respond(l.invite_transaction, std::move(response));
+  l.state = LegState::ended;
+  log::info(l.call_sid, "rejected", std::to_string(status));
+  leg_ended(l);
+}
+
+void Engine::hang_up(Leg& l) {
+  switch (l.state) {
+    case LegState::offered: return reject(l, 480);
+    case LegState::calling:
+    case LegState::proceeding: return cancel(l);
+    case LegState::answering:
+    case LegState::confirmed: {
+      if (l.ok_resender) l.ok_resender->stop();
+      if (!l.dialog) break;
+      auto bye = l.dialog->make_request("BYE");
+      auto id = transactions_.send_request(std::move(bye), flow_to(l.dialog->next_hop(), l.edge));
+      client_transactions_[id] = l.id;
+      l.state = LegState::ending;
+      log::info(l.call_sid, "bye-sent", "");
+      return;
+    }
+    case LegState::cancelling:
+    case LegState::ending:
+    case LegState::ended: return;
+  }
+  l.state = LegState::ended;
+  leg_ended(l);
+}
+
+void Engine::cancel(Leg& l) {
+  if (l.state != LegState::calling && l.state != LegState::proceeding) return;
+  transactions_.cancel(l.invite_transaction);  // its 487 arrives as the INVITE's final response
+  l.state = LegState::cancelling;
+  log::info(l.call_sid, "cancel-sent", "");
+}
+
+void Engine::leg_ended(Leg& l) {
+  if (l.dialog) dialogs_.erase(l.dialog->id());
+  if (l.inbound) server_invites_.erase(l.invite_transaction);
+  std::string session_sid = l.session_sid;
+  if (Session* s = session(session_sid)) maybe_destroy(*s);
+}
+
+// Where a request to `uri` goes first, leaving from `edge`'s socket for that transport.
+sip::Flow Engine::flow_to(std::string_view uri_text, const std::string& edge_name) const {
+  sip::Flow flow;
+  const config::Edge* edge = config_.find_edge(edge_name);
+  auto uri = sip::parse_uri(uri_text);
+  if (!uri || !edge) return flow;  // an unroutable flow: the send fails and the transaction too
+  if (auto t = uri->parameter("transport")) {
+    if (sip::iequals(*t, "tcp")) flow.transport = sip::TransportKind::tcp;
+    if (sip::iequals(*t, "tls")) flow.transport = sip::TransportKind::tls;
+  }
+  if (uri->scheme == "sips") flow.transport = sip::TransportKind::tls;
+  std::string host = uri->parameter("maddr").value_or(uri->host);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  if (ec) {  // a name: resolve it (the reference keeps this synchronous and simple)
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(host.c_str(), nullptr, &hints, &found) == 0 && found) {
+      char text[64] = {};
+      getnameinfo(found->ai_addr, found->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST);
+      host = text;
+      freeaddrinfo(found);
+    }
+  }
+  flow.remote = {host, uri->port.value_or(sip::default_port(flow.transport))};
+  std::uint16_t port = flow.transport == sip::TransportKind::udp   ? edge->udp_port
+                       : flow.transport == sip::TransportKind::tcp ? edge->tcp_port
+                                                                   : edge->tls_port;
+  flow.local = {edge->address, port};
+  return flow;
+}
+
+std::string Engine::contact_for(const std::string& edge_name, sip::TransportKind kind) const {
+  const config::Edge* edge = config_.find_edge(edge_name);
+  if (!edge) return "sip:sipref@127.0.0.1";
+  switch (kind) {
+    case sip::TransportKind::udp: return "sip:" + edge->address + ":" + std::to_string(edge->udp_port);
+    case sip::TransportKind::tcp: return "sip:" + edge->address + ":" + std::to_string(edge->tcp_port) + ";transport=tcp";
+    case sip::TransportKind::tls: return "sip:" + edge->address + ":" + std::to_string(edge->tls_port) + ";transport=tls";
+  }
+  return {};
+}
+
+// Our side of the media for `leg`: the peer's SDP with our edge's media address and a port of
+// our own, so the two legs never learn each other's addresses (media is anchored).
+std::string Engine::local_sdp_for(const Leg&, const std::string& edge_name, std::string_view remote_sdp) {
+  const config::Edge* edge = config_.find_edge(edge_name);
+  if (!edge || remote_sdp.empty()) return {};
+  next_media_port_ = next_media_port_ >= 60000 ? 20000 : static_cast<std::uint16_t>(next_media_port_ + 2);
+  auto rewritten = media::rewrite_sdp(remote_sdp, {edge->media_address, next_media_port_});
+  return rewritten ? *rewritten : std::string{};
+}
+
+}  // namespace sipref::call

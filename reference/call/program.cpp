@@ -1,0 +1,116 @@
+// Engine: fetching TwiML and running it verb by verb for a parent call (the program counter is
+// Session::next_verb); a verb that takes time returns and run() is called again when it is done.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include "call/engine.h"
+#include "twiml/parser.h"
+#include "util/log.h"
+#include "webhook/url.h"
+
+namespace sipref::call {
+
+void Engine::raise(const Session& s, const Alert& alert) {
+  const bool error = alert.level() == AlertLevel::error;
+  (error ? log::error : log::warn)(s.call_sid, "alert", std::to_string(alert.code) + " " + alert.message);
+}
+
+void Engine::fetch_twiml(Session& s, std::string url, HttpMethod method, webhook::Params params) {
+  s.fetching = true;
+  webhook::Request request;
+  request.method = method;
+  request.url = std::move(url);
+  request.params = std::move(params);
+  request.auth_token = s.account->auth_token;
+  log::info(s.call_sid, "webhook", std::string(to_string(method)) + " " + request.url);
+  webhooks_->fetch(std::move(request), [this, sid = s.call_sid](webhook::Response response) {
+    on_twiml(sid, std::move(response));
+  });
+}
+
+void Engine::on_twiml(const std::string& call_sid, webhook::Response response) {
+  Session* s = session(call_sid);
+  if (!s) return;
+  s->fetching = false;
+  if (s->over) return maybe_destroy(*s);
+  if (!response.ok()) {
+    raise(*s, {response.alert, "webhook " + response.url + " failed: " + response.detail});
+    return end_session(*s, 500);
+  }
+  auto document = twiml::parse_twiml(response.body);
+  if (!document) {
+    raise(*s, document.error());
+    return end_session(*s, 500);
+  }
+  for (const auto& warning : document->warnings) raise(*s, warning);
+  s->program = std::move(*document);
+  s->next_verb = 0;
+  s->document_url = response.url;
+  run(*s);
+}
+
+// Runs verbs until one has to wait (a dial, a pause, a fetch) or the document ends, in which
+// case the call is hung up [twiml.end].
+void Engine::run(Session& s) {
+  while (!s.over && s.next_verb < s.program.verbs.size()) {
+    const twiml::Verb verb = s.program.verbs[s.next_verb++];
+    bool wait = false;
+    run_verb(s, verb, wait);
+    if (wait) return;
+  }
+  if (!s.over) {
+    log::info(s.call_sid, "twiml-ended", "");
+    end_session(s);
+  }
+}
+
+void Engine::after(Session& s, Duration delay) {
+  timers_.start(delay, [this, sid = s.call_sid] {
+    if (Session* live = session(sid); live && !live->over) run(*live);
+  });
+}
+
+void Engine::run_verb(Session& s, const twiml::Verb& verb, bool& wait) {
+  Leg* in = leg(s.inbound);
+  if (!in) return;
+  auto answer_inbound = [&] { answer(*in, local_sdp_for(*in, s.edge, in->remote_sdp)); };
+  log::info(s.call_sid, "verb", std::string(twiml::name_of(verb)));
+  std::visit(
+      [&](const auto& v) {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, twiml::Dial>) {
+          wait = true;
+          start_dial(s, v);
+        } else if constexpr (std::is_same_v<V, twiml::Hangup>) {
+          answer_inbound();  // <Hangup> does not prevent the answer [twiml.hangup]
+          end_session(s);
+        } else if constexpr (std::is_same_v<V, twiml::Reject>) {
+          end_session(s, v.reason.value == twiml::RejectReason::busy ? 486 : 404);
+        } else if constexpr (std::is_same_v<V, twiml::Pause>) {
+          wait = true;
+          after(s, std::chrono::seconds(v.length.value));
+        } else if constexpr (std::is_same_v<V, twiml::Say>) {
+          answer_inbound();  // the reference streams no speech: 60 ms per character [twiml.say-play]
+          wait = true;
+          after(s, Duration(60 * static_cast<long>(v.text.size()) * std::max(1, v.loop.value)));
+        } else if constexpr (std::is_same_v<V, twiml::Play>) {
+          answer_inbound();
+          wait = true;
+          after(s, std::chrono::seconds(std::max(1, v.loop.value)));
+        } else if constexpr (std::is_same_v<V, twiml::Redirect>) {
+          auto base = webhook::parse_url(s.document_url);
+          auto target = base ? webhook::resolve_url(*base, v.url) : base;
+          if (!target) {
+            raise(s, {11100, "invalid <Redirect> URL '" + v.url + "'"});
+            return;
+          }
+          wait = true;
+          fetch_twiml(s, target->to_string(), v.method.value, voice_params(s));
+        } else {
+          raise(s, {12200, std::string("<") + std::string(twiml::name_of(verb)) + "> is not supported here: skipped"});
+        }
+      },
+      verb);
+}
+
+}  // namespace sipref::call

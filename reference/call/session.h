@@ -1,0 +1,48 @@
+// The parent call: the inbound leg, the TwiML program it runs (document, program counter) and
+// the <Dial> in progress with its child legs.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "call/leg.h"
+#include "config/config.h"
+#include "sip/timers.h"
+#include "twiml/document.h"
+
+namespace sipref::call {
+
+// Outcome of one <Dial>, as reported in DialCallStatus.
+enum class DialStatus { completed, busy, no_answer, failed, canceled };
+std::string_view to_string(DialStatus status);
+// The catalogue's dial.status-mapping of a final SIP response code (0: no response, timer B).
+DialStatus dial_status_for(int sip_status);
+
+struct DialRun {
+  twiml::Dial verb;
+  std::vector<LegId> legs;  // every child leg started by this <Dial>, in document order
+  LegId winner = 0;         // the first leg to answer (bridged)
+  sip::Timers::Handle timeout_timer = 0;
+  std::optional<DialStatus> status;  // set when the dial has ended
+};
+
+struct Session {
+  std::string call_sid;
+  const config::Account* account = nullptr;
+  const config::Domain* domain = nullptr;
+  std::string edge;  // the edge the call arrived on (and in-dialog requests leave from)
+  LegId inbound = 0;
+  std::string from;  // the From and To the voice request reported
+  std::string to;
+
+  twiml::Document program;
+  std::size_t next_verb = 0;
+  std::string document_url;  // base URL for the document's relative URLs
+  bool fetching = false;     // a TwiML fetch is in flight
+  std::optional<DialRun> dial;
+  bool over = false;         // the parent call has ended; no more verbs run
+};
+
+}  // namespace sipref::call

@@ -1,0 +1,139 @@
+// Engine: how a parent call starts (an INVITE to one of our domains), what its voice request
+// carries, and how it ends and is cleaned up.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include "call/engine.h"
+#include "sip/headers.h"
+#include "sip/uri.h"
+#include "util/log.h"
+
+namespace sipref::call {
+namespace {
+
+std::string uri_of(std::string_view name_addr) {
+  auto parsed = sip::parse_name_addr(name_addr);
+  return parsed ? parsed->uri : std::string(name_addr);
+}
+
+}  // namespace
+
+std::string new_sid(std::string_view prefix) { return std::string(prefix) + sip::random_token(32); }
+
+Session* Engine::session(const std::string& call_sid) {
+  auto it = sessions_.find(call_sid);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite, const sip::Flow& from) {
+  auto request_uri = sip::parse_uri(invite.request_uri());
+  const config::Domain* domain = request_uri ? config_.find_domain(request_uri->host) : nullptr;
+  const config::Account* account = domain ? config_.find_account(domain->account) : nullptr;
+  if (!domain || !account) {
+    log::info("", "inbound-refused", "no domain for " + invite.request_uri() + ": 404");
+    respond(server, invite, 404);
+    return;
+  }
+  auto owned = std::make_unique<Session>();
+  Session& s = *owned;
+  s.call_sid = new_sid("CA");
+  s.account = account;
+  s.domain = domain;
+  s.edge = config_.listen;
+  for (const auto& edge : config_.edges)
+    if (edge.address == from.local.ip) s.edge = edge.name;
+  s.from = uri_of(invite.header("From").value_or(""));
+  s.to = uri_of(invite.header("To").value_or(""));
+
+  Leg& in = new_leg(s, true);
+  in.call_sid = s.call_sid;
+  in.edge = s.edge;
+  in.flow = from;
+  in.invite = invite;
+  in.invite_transaction = server;
+  in.local_contact = contact_for(s.edge, from.transport);
+  in.remote_sdp = invite.body();
+  auto dialog = sip::Dialog::create_uas(invite, in.local_tag, in.local_contact);
+  if (!dialog) {
+    log::info("", "inbound-refused", dialog.error().message + ": 400");
+    legs_.erase(in.id);
+    respond(server, invite, 400, "Bad Request");
+    return;
+  }
+  in.dialog = std::move(*dialog);
+  dialogs_.insert(in.dialog->id(), in.id);
+  server_invites_[server] = in.id;
+  s.inbound = in.id;
+  log::info(s.call_sid, "inbound-call", s.from + " -> " + s.to + " via " + s.edge);
+  sessions_.emplace(s.call_sid, std::move(owned));
+
+  send_provisional(in, 180);
+  fetch_twiml(s, domain->voice.url, domain->voice.method, voice_params(s));
+}
+
+// The voice request's parameters [webhook.params.standard, webhook.params.sip-inbound].
+webhook::Params Engine::voice_params(const Session& s) const {
+  const Leg& in = *legs_.at(s.inbound);
+  webhook::Params p;
+  p.add("CallSid", s.call_sid);
+  p.add("AccountSid", s.account->sid);
+  p.add("From", s.from);
+  p.add("To", s.to);
+  p.add("Caller", s.from);
+  p.add("Called", s.to);
+  p.add("CallStatus", in.answered() ? "in-progress" : "ringing");
+  p.add("ApiVersion", "2010-04-01");
+  p.add("Direction", "inbound");
+  if (s.domain) {
+    p.add("SipDomain", s.domain->name);
+    p.add("SipDomainSid", s.domain->sid);
+  }
+  p.add("SipCallId", std::string(in.invite.header("Call-ID").value_or("")));
+  p.add("SipSourceIp", in.flow.remote.ip);
+  for (const auto& h : in.invite.headers()) {
+    bool x_header = h.name.size() > 2 && sip::iequals(h.name.substr(0, 2), "x-");
+    if (x_header || sip::iequals(h.name, "User-to-User")) p.add("SipHeader_" + h.name, h.value);
+  }
+  return p;
+}
+
+// Ends the parent call: every child leg is hung up or cancelled; the inbound leg gets BYE, or
+// `unanswered_status` when it was never answered.
+void Engine::end_session(Session& s, int unanswered_status) {
+  s.over = true;
+  if (s.dial && s.dial->timeout_timer) timers_.stop(std::exchange(s.dial->timeout_timer, 0));
+  if (s.dial)
+    for (LegId id : s.dial->legs)
+      if (Leg* child = leg(id)) hang_up(*child);
+  if (Leg* in = leg(s.inbound)) {
+    if (in->state == LegState::offered) reject(*in, unanswered_status);
+    else hang_up(*in);
+  }
+  maybe_destroy(s);
+}
+
+// A session goes once its inbound leg and every child leg have ended and no fetch is in
+// flight. Destruction is posted so that no caller up the stack holds a dangling reference.
+void Engine::maybe_destroy(Session& s) {
+  auto all_ended = [&] {
+    Leg* in = leg(s.inbound);
+    if (in && in->state != LegState::ended) return false;
+    if (s.dial)
+      for (LegId id : s.dial->legs)
+        if (Leg* child = leg(id); child && child->state != LegState::ended) return false;
+    return !s.fetching;
+  };
+  if (!all_ended()) return;
+  s.over = true;
+  boost::asio::post(io_, [this, sid = s.call_sid] {
+    auto it = sessions_.find(sid);
+    if (it == sessions_.end()) return;
+    Session& gone = *it->second;
+    std::erase_if(legs_, [&](const auto& entry) { return entry.second->session_sid == sid; });
+    if (gone.dial && gone.dial->timeout_timer) timers_.stop(gone.dial->timeout_timer);
+    log::info(sid, "call-ended", "");
+    sessions_.erase(it);
+  });
+}
+
+}  // namespace sipref::call

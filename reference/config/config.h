@@ -1,0 +1,117 @@
+// The typed model of sipref's one YAML configuration file and its strict loader: every unknown
+// key, wrong type, missing key or bad value is an error naming file:line:column.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.h"
+#include "util/http_method.h"
+
+namespace sipref::config {
+
+struct Account {
+  std::string sid;  // AC + 32 lower-case hex digits
+  std::string auth_token;
+  std::optional<std::string> debugger_webhook;  // absolute http(s) URL; alerts are posted there
+  bool enhanced_sip = false;  // "Enhanced Programmable SIP Features": off like the provider
+};
+
+// An edge is a set of local addresses: SIP leaves from `address`, media from `media_address`.
+struct Edge {
+  std::string name;     // ashburn, san-jose, ...
+  std::string address;  // IPv4
+  std::uint16_t udp_port = 5060;
+  std::uint16_t tcp_port = 5060;
+  std::uint16_t tls_port = 5061;
+  std::string media_address;  // IPv4; defaults to `address`
+};
+
+struct Tls {
+  std::string certificate;  // PEM file; relative paths are taken from the config file's folder
+  std::string private_key;
+};
+
+// The voice webhook of an inbound entry point (SIP domain or phone number).
+struct VoiceWebhook {
+  std::string url;  // absolute http(s) URL
+  HttpMethod method = HttpMethod::post;
+  std::optional<std::string> fallback_url;
+  HttpMethod fallback_method = HttpMethod::post;
+  std::optional<std::string> status_callback;
+  HttpMethod status_callback_method = HttpMethod::post;
+};
+
+struct Domain {
+  std::string name;     // host name, stored in lower case, e.g. example.sip.twilio.local
+  std::string sid;      // SD + 32 hex
+  std::string account;  // AccountSid of a configured account
+  VoiceWebhook voice;
+};
+
+struct Number {
+  std::string number;  // E.164: + and 1..15 digits
+  std::string sid;     // PN + 32 hex
+  std::string account;
+  VoiceWebhook voice;
+};
+
+struct Timers {
+  std::chrono::milliseconds t1{500};  // RFC 3261 §17: RTT estimate
+  std::chrono::milliseconds t2{4000};
+  std::chrono::milliseconds t4{5000};
+  std::chrono::seconds dial_buffer{5};  // the provider adds 5 s to every <Dial timeout>
+};
+
+struct Limits {
+  std::optional<unsigned> max_calls;  // concurrent parent calls; beyond it INVITEs get 503
+};
+
+struct WebhookSettings {
+  unsigned workers = 4;  // threads doing blocking HTTP requests
+};
+
+struct RestListen {
+  std::string address;  // IPv4
+  std::uint16_t port = 0;
+};
+
+struct Config {
+  std::string source;  // the file it was loaded from
+  std::vector<Account> accounts;
+  std::vector<Edge> edges;  // never empty: default_edges() when the file has none
+  std::optional<Tls> tls;
+  std::vector<Domain> domains;
+  std::vector<Number> numbers;
+  Timers timers;
+  Limits limits;
+  WebhookSettings webhook;
+  std::string listen = "ashburn";  // edge that receives inbound calls
+  std::optional<RestListen> rest;
+
+  const Account* find_account(std::string_view sid) const;
+  const Edge* find_edge(std::string_view name) const;
+  const Domain* find_domain(std::string_view host) const;  // case-insensitive
+  const Number* find_number(std::string_view e164) const;
+};
+
+// The provider's eight SIP edges bound to 127.0.1.1 … 127.0.1.8 (Linux answers on all of
+// 127.0.0.0/8 without set-up), used when the file has no `edges` section.
+std::vector<Edge> default_edges();
+
+// Reads and validates a file. Errors read "<file>:<line>:<column>: <what is wrong>" (1-based).
+Result<Config> load_config(const std::string& path);
+// The same for text already in memory; `source` names it in error messages.
+Result<Config> parse_config(std::string_view yaml, const std::string& source);
+
+// Value checks shared with other units (REST API, tests).
+bool is_sid(std::string_view text, std::string_view prefix);  // prefix + 32 lower-case hex
+bool is_ipv4(std::string_view text);
+bool is_e164(std::string_view text);
+bool is_http_url(std::string_view text);  // http:// or https:// followed by a host
+
+}  // namespace sipref::config

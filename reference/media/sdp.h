@@ -1,0 +1,25 @@
+// Minimal SDP (RFC 4566) handling for anchored media: each leg sees our media address and a
+// relay port of its own, never the other leg's; codecs and attributes pass through unchanged.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "util/error.h"
+
+namespace sipref::media {
+
+struct SdpEndpoint {
+  std::string address;  // c= address (IPv4)
+  std::uint16_t audio_port = 0;
+};
+
+// Reads the session- or media-level connection address and the first audio m= port.
+Result<SdpEndpoint> read_audio_endpoint(std::string_view sdp);
+
+// A copy of `sdp` with its o= and c= addresses set to `ours.address` and the first audio m=
+// port set to `ours.audio_port`. Line endings are normalised to CRLF.
+Result<std::string> rewrite_sdp(std::string_view sdp, const SdpEndpoint& ours);
+
+}  // namespace sipref::media
