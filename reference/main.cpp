@@ -25,8 +25,26 @@ struct Options {
   sipref::log::Level level = sipref::log::Level::info;
 };
 
+// An error is one line even when it quotes input with line breaks (a YAML block scalar, an
+// argument): control characters are escaped.
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    char escaped[5];
+    if (c == '\n' || c == '\r')
+      out += c == '\n' ? "\\n" : "\\r";
+    else if (byte < 0x20 || byte == 0x7f)
+      out += (std::snprintf(escaped, sizeof escaped, "\\x%02x", byte), escaped);
+    else
+      out += c;
+  }
+  return out;
+}
+
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "sipref: %s\n%.*s", message.c_str(), static_cast<int>(kUsage.size()), kUsage.data());
+  std::fprintf(stderr, "sipref: %s\n%.*s", one_line(message).c_str(), static_cast<int>(kUsage.size()),
+               kUsage.data());
   return 2;
 }
 
@@ -97,7 +115,7 @@ int main(int argc, char** argv) {
 
   auto config = sipref::config::load_config(options->config);
   if (!config) {
-    std::fprintf(stderr, "%s\n", config.error().message.c_str());
+    std::fprintf(stderr, "%s\n", one_line(config.error().message).c_str());
     return 2;
   }
   if (options->check_only) {

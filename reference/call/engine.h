@@ -65,7 +65,7 @@ class Engine final : public sip::TransactionUser {
   void send_provisional(Leg& leg, int status);
   void answer(Leg& leg, std::string sdp);
   void reject(Leg& leg, int status, std::string_view warning = {});
-  void hang_up(Leg& leg);
+  void hang_up(Leg& leg, std::string_view reason = {});  // reason: a Reason header value for BYE
   void cancel(Leg& leg);
   void leg_ended(Leg& leg);
   sip::Flow flow_to(std::string_view uri, const std::string& edge) const;
@@ -81,6 +81,9 @@ class Engine final : public sip::TransactionUser {
   void run(Session& session);
   webhook::Params voice_params(const Session& session) const;
   void end_session(Session& session, int unanswered_status = 480);
+  // The call ends because no usable TwiML came [webhook.failure-no-fallback]: 500 with a Warning
+  // when unanswered, else BYE with a Reason naming the alert.
+  void fail_session(Session& session, const Alert& alert);
   void maybe_destroy(Session& session);
   Session* session(const std::string& call_sid);
 

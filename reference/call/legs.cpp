@@ -79,17 +79,26 @@ void Engine::answer(Leg& l, std::string sdp) {
   log::info(l.call_sid, "answered", l.inbound ? "inbound leg" : "");
 }
 
+namespace {
+// Warning text is a quoted-string (RFC 3261 §20.43): no quotes, backslashes or control bytes.
+std::string warning_text(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 200)) out.push_back(c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 ? '\'' : c);
+  return out;
+}
+}  // namespace
+
 void Engine::reject(Leg& l, int status, std::string_view warning) {
   if (l.state != LegState::offered) return;
   auto response = sip::make_response(l.invite, status, {}, l.local_tag);
-  if (!warning.empty()) response.add("Warning", "399 " + l.flow.local.ip + " \"" + std::string(warning) + "\"");
+  if (!warning.empty()) response.add("Warning", "399 " + l.flow.local.ip + " \"" + warning_text(warning) + "\"");
   (void)transactions_.respond(l.invite_transaction, std::move(response));
   l.state = LegState::ended;
   log::info(l.call_sid, "rejected", std::to_string(status));
   leg_ended(l);
 }
 
-void Engine::hang_up(Leg& l) {
+void Engine::hang_up(Leg& l, std::string_view reason) {
   switch (l.state) {
     case LegState::offered: return reject(l, 480);
     case LegState::calling:
@@ -99,6 +108,7 @@ void Engine::hang_up(Leg& l) {
       if (l.ok_resender) l.ok_resender->stop();
       if (!l.dialog) break;
       auto bye = l.dialog->make_request("BYE");
+      if (!reason.empty()) bye.add("Reason", std::string(reason));
       auto id = transactions_.send_request(std::move(bye), flow_to(l.dialog->next_hop(), l.edge));
       client_transactions_[id] = l.id;
       l.state = LegState::ending;

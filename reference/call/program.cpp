@@ -22,6 +22,7 @@ void Engine::fetch_twiml(Session& s, std::string url, HttpMethod method, webhook
   request.url = std::move(url);
   request.params = std::move(params);
   request.auth_token = s.account->auth_token;
+  request.call_sid = s.call_sid;
   log::info(s.call_sid, "webhook", std::string(to_string(method)) + " " + request.url);
   webhooks_->fetch(std::move(request), [this, sid = s.call_sid](webhook::Response response) {
     on_twiml(sid, std::move(response));
@@ -33,15 +34,9 @@ void Engine::on_twiml(const std::string& call_sid, webhook::Response response) {
   if (!s) return;
   s->fetching = false;
   if (s->over) return maybe_destroy(*s);
-  if (!response.ok()) {
-    raise(*s, {response.alert, "webhook " + response.url + " failed: " + response.detail});
-    return end_session(*s, 500);
-  }
+  if (!response.ok()) return fail_session(*s, {response.alert, "webhook " + response.url + " failed: " + response.detail});
   auto document = twiml::parse_twiml(response.body);
-  if (!document) {
-    raise(*s, document.error());
-    return end_session(*s, 500);
-  }
+  if (!document) return fail_session(*s, document.error());
   for (const auto& warning : document->warnings) raise(*s, warning);
   s->program = std::move(*document);
   s->next_verb = 0;

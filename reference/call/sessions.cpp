@@ -112,6 +112,17 @@ void Engine::end_session(Session& s, int unanswered_status) {
   maybe_destroy(s);
 }
 
+void Engine::fail_session(Session& s, const Alert& alert) {
+  raise(s, alert);
+  Leg* in = leg(s.inbound);
+  if (in && in->state == LegState::offered) {
+    reject(*in, 500, std::to_string(alert.code) + " " + alert.message);
+  } else if (in) {
+    hang_up(*in, "SIP;cause=500;text=\"" + std::to_string(alert.code) + "\"");
+  }
+  end_session(s);
+}
+
 // A session goes once its inbound leg and every child leg have ended and no fetch is in
 // flight. Destruction is posted so that no caller up the stack holds a dangling reference.
 void Engine::maybe_destroy(Session& s) {

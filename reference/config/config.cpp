@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace sipref::config {
 namespace {
@@ -68,7 +69,11 @@ bool is_e164(std::string_view text) {
   return std::ranges::all_of(text.substr(1), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// The same rules as the webhook client's URL parser, so that a URL accepted here is one it can
+// request (config does not link the webhook layer).
 bool is_http_url(std::string_view text) {
+  if (std::ranges::any_of(text, [](unsigned char c) { return c <= 0x20 || c == 0x7f; }))
+    return false;
   std::string_view rest;
   if (text.starts_with("http://")) {
     rest = text.substr(7);
@@ -77,10 +82,16 @@ bool is_http_url(std::string_view text) {
   } else {
     return false;
   }
-  auto host = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
-  if (host.empty() || host.front() == ':') return false;
-  return std::ranges::none_of(host, [](unsigned char c) { return std::isspace(c) || c < 0x20; });
+  auto authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  auto colon = authority.starts_with('[') ? authority.find("]:") : authority.rfind(':');
+  if (colon == std::string_view::npos) return !authority.empty();
+  if (authority.starts_with('[')) ++colon;
+  auto port = authority.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return colon > 0 && ec == std::errc() && end == port.data() + port.size() && value >= 1 &&
+         value <= 65535;
 }
 
 }  // namespace sipref::config

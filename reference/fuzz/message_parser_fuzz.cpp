@@ -15,7 +15,8 @@ namespace {
 using namespace sipref::sip;
 
 [[noreturn]] void broken(const char* property, std::string_view detail) {
-  std::fprintf(stderr, "property violated: %s\n%.*s\n", property, static_cast<int>(detail.size()), detail.data());
+  std::fprintf(stderr, "property violated: %s\n%.*s\n", property, static_cast<int>(detail.size()),
+               detail.data());
   std::abort();
 }
 
@@ -38,7 +39,8 @@ void fuzz_message(std::string_view bytes) {
   for (auto via : message->all("Via"))
     if (!parse_via(via)) broken("every Via of a parsed message parses", via);
   for (auto name : {"To", "From"})
-    if (!parse_name_addr(*message->header(name))) broken("To and From of a parsed message parse", name);
+    if (!parse_name_addr(*message->header(name)))
+      broken("To and From of a parsed message parse", name);
   std::string wire = message->serialize();
   auto again = parse_message(wire, grown(limits));
   if (!again) broken("parse(serialize(parse(x))) succeeds", again.error().message + "\n" + wire);
@@ -56,22 +58,26 @@ void fuzz_values(std::string_view text) {
   }
   if (auto name_addr = parse_name_addr(text)) {
     auto back = parse_name_addr(name_addr->to_string());
-    if (!back || *back != *name_addr) broken("parse_name_addr(to_string(n)) == n", name_addr->to_string());
+    if (!back || *back != *name_addr)
+      broken("parse_name_addr(to_string(n)) == n", name_addr->to_string());
   }
   if (auto cseq = parse_cseq(text)) {
     auto back = parse_cseq(cseq->to_string());
     if (!back || *back != *cseq) broken("parse_cseq(to_string(c)) == c", cseq->to_string());
   }
   if (auto decoded = percent_decode(text))
-    if (percent_decode(percent_encode(*decoded, "")) != *decoded) broken("decode(encode(x)) == x", text);
+    if (percent_decode(percent_encode(*decoded, "")) != *decoded)
+      broken("decode(encode(x)) == x", text);
   (void)split_list(text);
   (void)measure_sip_text(text);
 }
 
 // Feeds the bytes in chunks whose sizes the input chooses, framing and parsing what comes out.
 void fuzz_stream(std::string_view bytes) {
-  StreamFramer framer(ParseLimits{.max_message_bytes = 4096, .max_header_count = 64,
-                                  .max_header_line_bytes = 1024, .max_body_bytes = 2048});
+  StreamFramer framer(ParseLimits{.max_message_bytes = 4096,
+                                  .max_header_count = 64,
+                                  .max_header_line_bytes = 1024,
+                                  .max_body_bytes = 2048});
   for (std::size_t pos = 0; pos < bytes.size();) {
     std::size_t chunk = 1 + static_cast<unsigned char>(bytes[pos]) % 97;
     framer.feed(bytes.substr(pos, chunk));

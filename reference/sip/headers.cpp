@@ -10,11 +10,25 @@
 namespace sipref::sip {
 namespace {
 
-bool is_ws(char c) { return c == ' ' || c == '\t'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ws(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 bool is_token_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-         std::string_view("-.!%*_+`'~").find(c) != std::string_view::npos;
+  return is_alnum(c) || std::string_view("-.!%*_+`'~").find(c) != std::string_view::npos;
+}
+
+// Parsers take unfolded values: a CR or LF left inside one would let a value inject header lines
+// once serialized.
+Result<void> check_single_line(std::string_view value) {
+  if (value.find_first_of("\r\n") != std::string_view::npos)
+    return fail("line break inside the value");
+  return {};
 }
 
 std::string_view trim(std::string_view s) {
@@ -95,7 +109,9 @@ Result<std::string_view> take_gen_value(Scanner& s, bool colons) {
     s.take_while([](char c) { return c != ']'; });
     if (!s.consume(']') || host_kind(s.text.substr(start, s.pos - start)) != HostKind::ipv6)
       return fail("invalid IPv6 reference " + excerpt(s.text.substr(start, s.pos - start)));
-  } else if (s.take_while([&](char c) { return is_token_char(c) || (colons && c == ':'); }).empty()) {
+  } else if (s.take_while([&](char c) {
+                return is_token_char(c) || (colons && c == ':');
+              }).empty()) {
     return fail("missing value after '='");
   }
   return s.text.substr(start, s.pos - start);
@@ -106,10 +122,12 @@ Result<Parameters> parse_params(Scanner& s) {
   while (true) {
     s.skip_ws();
     if (s.done()) return out;
-    if (!s.consume(';')) return fail("unexpected " + excerpt(s.rest()) + " where ';' or the end was expected");
+    if (!s.consume(';'))
+      return fail("unexpected " + excerpt(s.rest()) + " where ';' or the end was expected");
     s.skip_ws();
     std::string_view name = s.take_while(is_token_char);
-    if (name.empty()) return fail("empty parameter (';' not followed by a name) at " + excerpt(s.rest()));
+    if (name.empty())
+      return fail("empty parameter (';' not followed by a name) at " + excerpt(s.rest()));
     s.skip_ws();
     std::optional<std::string> value;
     if (s.consume('=')) {
@@ -131,11 +149,14 @@ Result<void> check_via_params(const Parameters& params) {
   };
   for (const auto& [name, value] : params.items) {
     std::string_view v = value ? std::string_view(*value) : std::string_view();
-    if (iequals(name, "branch") && !is_token(v)) return fail("branch parameter needs a token value");
-    if (iequals(name, "ttl") && !parse_decimal(v, 255)) return fail("ttl " + excerpt(v) + " is not 0..255");
+    if (iequals(name, "branch") && !is_token(v))
+      return fail("branch parameter needs a token value");
+    if (iequals(name, "ttl") && !parse_decimal(v, 255))
+      return fail("ttl " + excerpt(v) + " is not 0..255");
     if (iequals(name, "maddr") && host_kind(v) == HostKind::invalid)
       return fail("maddr " + excerpt(v) + " is not a host");
-    if (iequals(name, "received") && !is_ip(v)) return fail("received " + excerpt(v) + " is not an IP address");
+    if (iequals(name, "received") && !is_ip(v))
+      return fail("received " + excerpt(v) + " is not an IP address");
     if (iequals(name, "rport") && value && (parse_decimal(v, 65535).value_or(0) == 0))
       return fail("rport " + excerpt(v) + " is not a port number");
   }
@@ -168,7 +189,9 @@ std::optional<std::string> Parameters::get(std::string_view name) const {
   return std::nullopt;
 }
 
-bool Parameters::has(std::string_view name) const { return get(name).has_value(); }
+bool Parameters::has(std::string_view name) const {
+  return get(name).has_value();
+}
 
 void Parameters::set(std::string name, std::optional<std::string> value) {
   for (auto& [n, v] : items)
@@ -193,6 +216,7 @@ std::string Parameters::to_string() const {
 }
 
 Result<Parameters> parse_parameters(std::string_view text) {
+  if (auto ok = check_single_line(text); !ok) return std::unexpected(ok.error());
   Scanner s{text};
   return parse_params(s);
 }
@@ -200,6 +224,7 @@ Result<Parameters> parse_parameters(std::string_view text) {
 // ---- Via: sent-protocol LWS sent-by *( SEMI via-params ), SLASH and COLON with optional SWS.
 
 Result<Via> parse_via(std::string_view value) {
+  if (auto ok = check_single_line(value); !ok) return std::unexpected(ok.error());
   Scanner s{trim(value)};
   if (s.done()) return fail("empty value: expected e.g. 'SIP/2.0/UDP host;branch=z9hG4bK...'");
   std::array<std::string_view, 3> protocol;  // name, version, transport
@@ -222,10 +247,11 @@ Result<Via> parse_via(std::string_view value) {
     s.take_while([](char c) { return c != ']'; });
     s.consume(']');
   } else {
-    s.take_while([](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; });
+    s.take_while([](char c) { return is_alnum(c) || c == '-' || c == '.'; });
   }
   via.host = std::string(s.text.substr(host_start, s.pos - host_start));
-  if (host_kind(via.host) == HostKind::invalid) return fail("invalid sent-by host " + excerpt(via.host));
+  if (host_kind(via.host) == HostKind::invalid)
+    return fail("invalid sent-by host " + excerpt(via.host));
   s.skip_ws();
   if (s.consume(':')) {
     s.skip_ws();
@@ -254,14 +280,17 @@ Result<CSeq> parse_cseq(std::string_view value) {
   std::string_view digits = s.take_while(is_digit);
   if (digits.empty()) return fail("expected a sequence number and a method, e.g. '1 INVITE'");
   auto number = parse_decimal(digits, 0x7FFFFFFF);
-  if (!number) return fail("sequence number " + excerpt(digits) + " is not below 2**31 (RFC 3261 §8.1.1.5)");
+  if (!number)
+    return fail("sequence number " + excerpt(digits) + " is not below 2**31 (RFC 3261 §8.1.1.5)");
   if (!s.skip_ws()) return fail("expected whitespace between the sequence number and the method");
   std::string_view method = s.rest();
   if (!is_token(method)) return fail("method " + excerpt(method) + " is not a token");
   return CSeq{static_cast<std::uint32_t>(*number), std::string(method)};
 }
 
-std::string CSeq::to_string() const { return std::to_string(number) + " " + method; }
+std::string CSeq::to_string() const {
+  return std::to_string(number) + " " + method;
+}
 
 // ---- name-addr / addr-spec (RFC 3261 §20.10, §25.1)
 
@@ -286,8 +315,10 @@ Result<void> parse_display_name(std::string_view display, NameAddr& out) {
   if (display.empty()) return {};
   if (display.front() == '"') {
     std::size_t end = quoted_end(display, 0);
-    if (end == std::string_view::npos) return fail("unterminated quoted string in the display name");
-    if (end != display.size()) return fail("unexpected " + excerpt(display.substr(end)) + " after the display name");
+    if (end == std::string_view::npos)
+      return fail("unterminated quoted string in the display name");
+    if (end != display.size())
+      return fail("unexpected " + excerpt(display.substr(end)) + " after the display name");
     out.display_name = unquote(display);
     return {};
   }
@@ -301,7 +332,8 @@ Result<void> parse_display_name(std::string_view display, NameAddr& out) {
 
 Result<NameAddr> parse_bracketed(std::string_view value, std::size_t laquot) {
   NameAddr out;
-  if (auto ok = parse_display_name(value.substr(0, laquot), out); !ok) return std::unexpected(ok.error());
+  if (auto ok = parse_display_name(value.substr(0, laquot), out); !ok)
+    return std::unexpected(ok.error());
   std::size_t raquot = value.find('>', laquot);
   if (raquot == std::string_view::npos) return fail("'<' without a closing '>'");
   std::string_view uri = value.substr(laquot + 1, raquot - laquot - 1);
@@ -323,7 +355,8 @@ Result<NameAddr> parse_addr_spec(std::string_view value) {
   std::size_t end = std::min(value.find_first_of("; \t"), value.size());
   std::string_view uri = value.substr(0, end);
   if (uri.find_first_of("?,") != std::string_view::npos)
-    return fail("URI " + excerpt(uri) + " contains '?' or ',' and must be enclosed in <> (RFC 3261 §20)");
+    return fail("URI " + excerpt(uri) +
+                " contains '?' or ',' and must be enclosed in <> (RFC 3261 §20)");
   if (auto ok = validate_uri(uri); !ok) return std::unexpected(ok.error());
   out.uri = std::string(uri);
   Scanner s{value, end};
@@ -336,19 +369,22 @@ Result<NameAddr> parse_addr_spec(std::string_view value) {
 }  // namespace
 
 Result<NameAddr> parse_name_addr(std::string_view value) {
+  if (auto ok = check_single_line(value); !ok) return std::unexpected(ok.error());
   value = trim(value);
   if (value.empty()) return fail("empty value: expected a name-addr or addr-spec");
   if (value.front() == '"' && quoted_end(value, 0) == std::string_view::npos)
     return fail("unterminated quoted string in the display name");
   std::size_t laquot = find_laquot(value);
-  return laquot == std::string_view::npos ? parse_addr_spec(value) : parse_bracketed(value, laquot);
+  if (laquot != std::string_view::npos) return parse_bracketed(value, laquot);
+  if (value.front() == '"') return fail("expected <uri> after the quoted display name");
+  return parse_addr_spec(value);
 }
 
 std::string NameAddr::to_string() const {
   std::string out;
   if (!display_name.empty()) out = quote(display_name) + " ";
-  bool brackets = angle_brackets || !display_name.empty() ||
-                  uri.find_first_of(";?,") != std::string::npos;
+  bool brackets =
+      angle_brackets || !display_name.empty() || uri.find_first_of(";?,") != std::string::npos;
   out += brackets ? "<" + uri + ">" : uri;
   return out + params.to_string();
 }
@@ -365,8 +401,10 @@ std::vector<std::string> split_list(std::string_view value) {
       out.emplace_back(trim(value.substr(start, i - start)));
       start = i + 1;
     } else if (quoted) {
-      if (value[i] == '\\' && i + 1 < value.size()) ++i;
-      else if (value[i] == '"') quoted = false;
+      if (value[i] == '\\' && i + 1 < value.size())
+        ++i;
+      else if (value[i] == '"')
+        quoted = false;
     } else if (bracketed) {
       bracketed = value[i] != '>';
     } else {
@@ -378,11 +416,25 @@ std::vector<std::string> split_list(std::string_view value) {
 }
 
 bool is_list_header(std::string_view canonical_name) {
-  static constexpr std::array<std::string_view, 19> kLists{
-      "Via", "Contact", "Route", "Record-Route", "Allow", "Supported", "Require",
-      "Proxy-Require", "Unsupported", "Accept", "Accept-Encoding", "Accept-Language",
-      "Content-Encoding", "Allow-Events", "In-Reply-To", "Call-Info", "Alert-Info",
-      "Error-Info", "Warning"};
+  static constexpr std::array<std::string_view, 19> kLists{"Via",
+                                                           "Contact",
+                                                           "Route",
+                                                           "Record-Route",
+                                                           "Allow",
+                                                           "Supported",
+                                                           "Require",
+                                                           "Proxy-Require",
+                                                           "Unsupported",
+                                                           "Accept",
+                                                           "Accept-Encoding",
+                                                           "Accept-Language",
+                                                           "Content-Encoding",
+                                                           "Allow-Events",
+                                                           "In-Reply-To",
+                                                           "Call-Info",
+                                                           "Alert-Info",
+                                                           "Error-Info",
+                                                           "Warning"};
   return std::any_of(kLists.begin(), kLists.end(),
                      [&](std::string_view name) { return iequals(name, canonical_name); });
 }

@@ -1,5 +1,6 @@
 #include "sip/transport.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <unordered_map>
@@ -55,13 +56,23 @@ bool is_keepalive(std::string_view bytes) {
   return bytes.find_first_not_of("\r\n ") == std::string_view::npos;
 }
 
-// The last token of the first line: a request line's SIP-Version (§7.1).
+bool is_digits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// Whether the last word of the first line, a request line's SIP-Version (§7.1), is well formed
+// ("SIP" "/" 1*DIGIT "." 1*DIGIT) but not 2.0: that earns a 505, any other shape ("SIP/2") a 400.
 bool unsupported_version(std::string_view bytes) {
+  bytes.remove_prefix(std::min(bytes.find_first_not_of("\r\n"), bytes.size()));  // §7.5
   std::string_view line = bytes.substr(0, bytes.find_first_of("\r\n"));
-  while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
-  std::string_view version = line.substr(line.rfind(' ') + 1);
-  return version.size() > 4 && iequals(version.substr(0, 4), "SIP/") &&
-         !iequals(version, "SIP/2.0");
+  line = line.substr(0, line.find_last_not_of(" \t") + 1);
+  std::string_view version = line.substr(line.find_last_of(" \t") + 1);
+  if (version.size() < 4 || !iequals(version.substr(0, 4), "SIP/") || iequals(version, "SIP/2.0"))
+    return false;
+  std::string_view numbers = version.substr(4);
+  std::size_t dot = numbers.find('.');
+  return dot != std::string_view::npos && is_digits(numbers.substr(0, dot)) &&
+         is_digits(numbers.substr(dot + 1));
 }
 
 // What went wrong, made safe for a quoted-string.

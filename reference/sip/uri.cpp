@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "sip/message.h"
 
@@ -18,12 +19,31 @@ constexpr std::string_view kParamUnreserved = "[]/:&+$";
 constexpr std::string_view kHnvUnreserved = "[]/?:+$";
 constexpr std::string_view kReserved = ";/?:@&=+$,";
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-bool is_unreserved(char c) { return is_alnum(c) || kMark.find(c) != std::string_view::npos; }
-bool in(std::string_view set, char c) { return set.find(c) != std::string_view::npos; }
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+  return is_alpha(c) || is_digit(c);
+}
+bool is_hex(char c) {
+  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+// The value of 1..5 decimal or 2 hex digits already checked to be digits.
+int number(std::string_view digits, int base) {
+  int value = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+  return value;
+}
+
+bool is_unreserved(char c) {
+  return is_alnum(c) || kMark.find(c) != std::string_view::npos;
+}
+bool in(std::string_view set, char c) {
+  return set.find(c) != std::string_view::npos;
+}
 
 // True when every byte is unreserved, in `extra`, or part of a valid %XX escape.
 bool is_escaped_text(std::string_view text, std::string_view extra) {
@@ -51,8 +71,9 @@ bool is_ipv4(std::string_view text) {
   while (true) {
     std::size_t dot = text.find('.', start);
     std::string_view part = text.substr(start, dot == std::string_view::npos ? dot : dot - start);
-    if (part.empty() || part.size() > 3 || !std::all_of(part.begin(), part.end(), is_digit)) return false;
-    if (std::stoi(std::string(part)) > 255) return false;
+    if (part.empty() || part.size() > 3 || !std::all_of(part.begin(), part.end(), is_digit))
+      return false;
+    if (number(part, 10) > 255) return false;
     ++parts;
     if (dot == std::string_view::npos) break;
     start = dot + 1;
@@ -82,13 +103,14 @@ bool is_hostname(std::string_view text) {
 std::optional<std::uint16_t> parse_port(std::string_view digits) {
   if (digits.empty() || digits.size() > 5 || !std::all_of(digits.begin(), digits.end(), is_digit))
     return std::nullopt;
-  int port = std::stoi(std::string(digits));
+  int port = number(digits, 10);
   if (port < 1 || port > 65535) return std::nullopt;
   return static_cast<std::uint16_t>(port);
 }
 
 // uri-parameters: *( ";" pname [ "=" pvalue ] ), names and values of paramchar.
-Result<std::vector<UriParameter>> parse_uri_parameters(std::string_view text, std::string_view uri) {
+Result<std::vector<UriParameter>> parse_uri_parameters(std::string_view text,
+                                                       std::string_view uri) {
   std::vector<UriParameter> out;
   while (!text.empty()) {
     text.remove_prefix(1);  // the ';'
@@ -120,11 +142,13 @@ Result<std::vector<UriHeader>> parse_uri_headers(std::string_view text, std::str
     std::string_view item = text.substr(start, amp == std::string_view::npos ? amp : amp - start);
     std::size_t eq = item.find('=');
     std::string_view name = item.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
     if (name.empty() || eq == std::string_view::npos)
       return fail("URI header " + excerpt(item) + " is not name=value in " + excerpt(uri));
     if (!is_escaped_text(name, kHnvUnreserved) || !is_escaped_text(value, kHnvUnreserved))
-      return fail("invalid character or escape in URI header " + excerpt(item) + " in " + excerpt(uri));
+      return fail("invalid character or escape in URI header " + excerpt(item) + " in " +
+                  excerpt(uri));
     out.push_back({*percent_decode(name), *percent_decode(value)});
     if (amp == std::string_view::npos) return out;
     start = amp + 1;
@@ -146,7 +170,8 @@ Result<void> parse_host_port(std::string_view text, std::string_view uri, Uri& o
     return fail("invalid host " + excerpt(out.host) + " in " + excerpt(uri));
   std::string_view rest = text.substr(host_end);
   if (rest.empty()) return {};
-  if (rest.front() != ':') return fail("unexpected " + excerpt(rest) + " after the host in " + excerpt(uri));
+  if (rest.front() != ':')
+    return fail("unexpected " + excerpt(rest) + " after the host in " + excerpt(uri));
   out.port = parse_port(rest.substr(1));
   if (!out.port) return fail("invalid port " + excerpt(rest.substr(1)) + " in " + excerpt(uri));
   return {};
@@ -157,7 +182,8 @@ Result<void> parse_userinfo(std::string_view text, std::string_view uri, Uri& ou
   std::string_view user = text.substr(0, colon);
   if (user.empty()) return fail("empty user part before '@' in " + excerpt(uri));
   if (!is_escaped_text(user, kUserUnreserved))
-    return fail("invalid character or escape in user part " + excerpt(user) + " of " + excerpt(uri));
+    return fail("invalid character or escape in user part " + excerpt(user) + " of " +
+                excerpt(uri));
   out.user = std::string(user);
   if (colon == std::string_view::npos) return {};
   std::string_view password = text.substr(colon + 1);
@@ -178,13 +204,15 @@ Result<Uri> parse_uri(std::string_view text) {
   std::string_view rest = text.substr(colon + 1);
   // '@' may appear only as the end of userinfo (the user part itself may hold ';' and '?').
   if (std::size_t at = rest.find('@'); at != std::string_view::npos) {
-    if (auto ok = parse_userinfo(rest.substr(0, at), text, uri); !ok) return std::unexpected(ok.error());
+    if (auto ok = parse_userinfo(rest.substr(0, at), text, uri); !ok)
+      return std::unexpected(ok.error());
     rest.remove_prefix(at + 1);
   }
   std::size_t host_end = !rest.empty() && rest.front() == '[' ? rest.find(']') : 0;
   host_end = rest.find_first_of(";?", host_end == std::string_view::npos ? 0 : host_end);
   host_end = std::min(host_end, rest.size());
-  if (auto ok = parse_host_port(rest.substr(0, host_end), text, uri); !ok) return std::unexpected(ok.error());
+  if (auto ok = parse_host_port(rest.substr(0, host_end), text, uri); !ok)
+    return std::unexpected(ok.error());
   rest.remove_prefix(host_end);
   std::size_t question = std::min(rest.find('?'), rest.size());
   auto params = parse_uri_parameters(rest.substr(0, question), text);
@@ -204,7 +232,9 @@ std::optional<std::string> Uri::parameter(std::string_view name) const {
   return std::nullopt;
 }
 
-bool Uri::has_parameter(std::string_view name) const { return parameter(name).has_value(); }
+bool Uri::has_parameter(std::string_view name) const {
+  return parameter(name).has_value();
+}
 
 void Uri::set_parameter(std::string name, std::optional<std::string> value) {
   for (auto& p : parameters)
@@ -264,7 +294,8 @@ Result<void> validate_uri(std::string_view text) {
   std::size_t colon = text.find(':');
   std::string_view scheme = text.substr(0, colon);
   if (colon == std::string_view::npos || scheme.empty() || !is_alpha(scheme.front()) ||
-      !std::all_of(scheme.begin(), scheme.end(), [](char c) { return is_alnum(c) || in("+-.", c); }))
+      !std::all_of(scheme.begin(), scheme.end(),
+                   [](char c) { return is_alnum(c) || in("+-.", c); }))
     return fail(excerpt(text) + " is not a URI (expected scheme ':' ...)");
   if (iequals(scheme, "sip") || iequals(scheme, "sips")) {
     auto uri = parse_uri(text);
@@ -288,7 +319,7 @@ Result<std::string> percent_decode(std::string_view text) {
     }
     if (i + 2 >= text.size() || !is_hex(text[i + 1]) || !is_hex(text[i + 2]))
       return fail("'%' not followed by two hex digits in " + excerpt(text));
-    out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+    out += static_cast<char>(number(text.substr(i + 1, 2), 16));
     i += 2;
   }
   return out;

@@ -237,6 +237,10 @@ TEST(ConfigValues, Checks) {
   EXPECT_TRUE(is_http_url("https://user:pw@host:8443/x?y#z"));
   EXPECT_FALSE(is_http_url("http:///path"));
   EXPECT_FALSE(is_http_url("/relative"));
+  EXPECT_TRUE(is_http_url("http://[::1]:8080"));
+  EXPECT_FALSE(is_http_url("http://host:0/"));
+  EXPECT_FALSE(is_http_url("http://host:port/"));
+  EXPECT_FALSE(is_http_url("http://host/a b"));
 }
 
 }  // namespace

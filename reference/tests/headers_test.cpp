@@ -69,8 +69,9 @@ TEST(Via, AllowsWhitespaceAroundSlashesColonAndSemicolons) {
 }
 
 TEST(Via, KeepsIpv6BracketsAndReadsReceivedRportMaddrTtl) {
-  auto via = parse_via("SIP/2.0/TCP [2001:db8::9:1]:5061;received=2001:db8::9:255;rport=5061;"
-                       "maddr=224.2.0.1;ttl=16;branch=z9hG4bKas3");
+  auto via = parse_via(
+      "SIP/2.0/TCP [2001:db8::9:1]:5061;received=2001:db8::9:255;rport=5061;"
+      "maddr=224.2.0.1;ttl=16;branch=z9hG4bKas3");
   ASSERT_TRUE(via) << via.error().message;
   EXPECT_EQ(via->host, "[2001:db8::9:1]");
   EXPECT_EQ(via->port, 5061);
@@ -109,13 +110,15 @@ TEST(Via, RejectsMalformedValuesWithAReason) {
     auto via = parse_via(value);
     ASSERT_FALSE(via) << "accepted: " << value;
     EXPECT_NE(via.error().message.find(error), std::string::npos)
-        << "value: " << value << "\nexpected error containing: " << error << "\nactual: " << via.error().message;
+        << "value: " << value << "\nexpected error containing: " << error
+        << "\nactual: " << via.error().message;
   }
 }
 
 TEST(Via, RoundTripsThroughToString) {
-  for (const char* text : {"SIP/2.0/UDP a.example.com;branch=z9hG4bK1", "SIP/2.0/TLS [::1]:5061;rport;x=\"y\"",
-                           "SIP/2.0/WS 192.0.2.1:80;received=192.0.2.2;branch=z9hG4bK.x"}) {
+  for (const char* text :
+       {"SIP/2.0/UDP a.example.com;branch=z9hG4bK1", "SIP/2.0/TLS [::1]:5061;rport;x=\"y\"",
+        "SIP/2.0/WS 192.0.2.1:80;received=192.0.2.2;branch=z9hG4bK.x"}) {
     auto via = parse_via(text);
     ASSERT_TRUE(via) << via.error().message;
     EXPECT_EQ(via->to_string(), text);
@@ -135,8 +138,10 @@ TEST(CSeq, ParsesNumberAndMethodWithLeadingZerosAndWhitespace) {
 }
 
 TEST(CSeq, RejectsNumbersFromTwoToThe31AndMalformedValues) {
-  EXPECT_NE(parse_cseq("2147483648 INVITE").error().message.find("not below 2**31"), std::string::npos);
-  EXPECT_NE(parse_cseq("36893488147419103232 REGISTER").error().message.find("not below 2**31"), std::string::npos);
+  EXPECT_NE(parse_cseq("2147483648 INVITE").error().message.find("not below 2**31"),
+            std::string::npos);
+  EXPECT_NE(parse_cseq("36893488147419103232 REGISTER").error().message.find("not below 2**31"),
+            std::string::npos);
   EXPECT_NE(parse_cseq("INVITE").error().message.find("sequence number"), std::string::npos);
   EXPECT_NE(parse_cseq("1INVITE").error().message.find("whitespace"), std::string::npos);
   EXPECT_NE(parse_cseq("1 INV ITE").error().message.find("not a token"), std::string::npos);
@@ -146,7 +151,8 @@ TEST(CSeq, RejectsNumbersFromTwoToThe31AndMalformedValues) {
 // ---- name-addr / addr-spec (RFC 3261 §20.10, §25.1)
 
 TEST(NameAddr, QuotedDisplayNameIsUnescaped) {
-  auto na = parse_name_addr(R"("J Rosenberg \\\""       <sip:jdrosen@example.com> ; tag = 98asjd8)");
+  auto na =
+      parse_name_addr(R"("J Rosenberg \\\""       <sip:jdrosen@example.com> ; tag = 98asjd8)");
   ASSERT_TRUE(na) << na.error().message;
   EXPECT_EQ(na->display_name, R"(J Rosenberg \")");
   EXPECT_EQ(na->uri, "sip:jdrosen@example.com");
@@ -184,8 +190,9 @@ TEST(NameAddr, UriParametersInsideBracketsStayInTheUri) {
 }
 
 TEST(NameAddr, KeepsAnyUriSchemeAsWritten) {
-  for (const char* text : {"isbn:2983792873", "<http://www.example.com>;tag=3234233", "<name:John_Smith>",
-                           "<tel:+1-212-555-0101>", "<SIPS:Bob@Example.COM>"}) {
+  for (const char* text :
+       {"isbn:2983792873", "<http://www.example.com>;tag=3234233", "<name:John_Smith>",
+        "<tel:+1-212-555-0101>", "<SIPS:Bob@Example.COM>"}) {
     auto na = parse_name_addr(text);
     ASSERT_TRUE(na) << text << ": " << na.error().message;
   }
@@ -198,21 +205,25 @@ TEST(NameAddr, RejectsWhatRfc4475CallsInvalid) {
     const char* error;
   };
   for (auto [value, error] : std::initializer_list<Case>{
-           {"\"Mr. J. User <sip:j.user@example.com>", "unterminated quoted string"},   // quotbal
+           {"\"Mr. J. User <sip:j.user@example.com>", "unterminated quoted string"},     // quotbal
            {"\"Watson, Thomas\" < sip:t.watson@example.org >", "whitespace inside <>"},  // badaspec
-           {"Bell, Alexander <sip:a.g.bell@example.com>;tag=43", "only allowed inside a quoted"},  // baddn
-           {"sip:user@example.com?Route=%3Csip:sip.example.com%3E", "must be enclosed in <>"},  // regbadct
+           {"Bell, Alexander <sip:a.g.bell@example.com>;tag=43",
+            "only allowed inside a quoted"},  // baddn
+           {"sip:user@example.com?Route=%3Csip:sip.example.com%3E",
+            "must be enclosed in <>"},  // regbadct
            {"<sip:a@b", "without a closing '>'"},
            {"<sip:a@b>;;", "empty parameter"},
            {"<sip:a@b> junk", "where ';'"},
            {"<noscheme>", "is not a URI"},
+           {"\"Bob\" sip:bob@example.com", "expected <uri> after the quoted display name"},
            {"<sip:a@b:99999>", "invalid port"},
            {"", "empty value"},
        }) {
     auto na = parse_name_addr(value);
     ASSERT_FALSE(na) << "accepted: " << value;
     EXPECT_NE(na.error().message.find(error), std::string::npos)
-        << "value: " << value << "\nexpected error containing: " << error << "\nactual: " << na.error().message;
+        << "value: " << value << "\nexpected error containing: " << error
+        << "\nactual: " << na.error().message;
   }
 }
 
@@ -235,11 +246,22 @@ TEST(NameAddr, ToStringQuotesDisplayNamesAndAddsBracketsWhenNeeded) {
 
 TEST(NameAddr, ControlCharactersInDisplayNamesRoundTrip) {
   // RFC 4475 intmeth: quoted-pairs carrying BEL, NUL and DEL.
-  std::string value = std::string("\"BEL:\\\x07 NUL:\\") + '\0' + " DEL:\\\x7F\" <sip:a@example.com>";
+  std::string value =
+      std::string("\"BEL:\\\x07 NUL:\\") + '\0' + " DEL:\\\x7F\" <sip:a@example.com>";
   auto na = parse_name_addr(value);
   ASSERT_TRUE(na) << na.error().message;
   EXPECT_EQ(na->display_name, std::string("BEL:\x07 NUL:") + '\0' + " DEL:\x7F");
   EXPECT_EQ(parse_name_addr(na->to_string()), *na);
+}
+
+TEST(NameAddr, LineBreaksInsideValuesAreRefused) {
+  // Found by the fuzzer: a CRLF inside a quoted display name did not survive to_string(); values
+  // reach these parsers unfolded, and a line break left in one could inject a header line.
+  auto na = parse_name_addr("\"J \\\"R\r\n \\\"\" <sip:j@example.com;lr>;tag=1;q=0.5;x=\"a,b\"");
+  ASSERT_FALSE(na);
+  EXPECT_EQ(na.error().message, "line break inside the value");
+  EXPECT_FALSE(parse_via("SIP/2.0/UDP h;x=\"a\nb\""));
+  EXPECT_FALSE(parse_parameters(";x=\"a\rb\""));
 }
 
 // ---- lists (RFC 3261 §7.3.1)
@@ -250,18 +272,38 @@ TEST(SplitList, SplitsAtTopLevelCommasOnly) {
             (std::vector<std::string>{R"("Doe, \"J\", Jr" <sip:a@b>;q=1)", "<sip:c@d;x=1,2>"}));
   EXPECT_EQ(split_list("a,,b"), (std::vector<std::string>{"a", "", "b"}));
   EXPECT_EQ(split_list("*"), (std::vector<std::string>{"*"}));
-  EXPECT_EQ(split_list("\"unterminated, quote"), (std::vector<std::string>{"\"unterminated, quote"}));
-  EXPECT_EQ(split_list("\"ends in backslash\\"), (std::vector<std::string>{"\"ends in backslash\\"}));
+  EXPECT_EQ(split_list("\"unterminated, quote"),
+            (std::vector<std::string>{"\"unterminated, quote"}));
+  EXPECT_EQ(split_list("\"ends in backslash\\"),
+            (std::vector<std::string>{"\"ends in backslash\\"}));
 }
 
 TEST(SplitList, ListHeadersAreTheCommaSeparatedOnes) {
-  for (const char* name : {"Via", "Contact", "Route", "Record-Route", "Allow", "Supported", "Require",
-                           "Proxy-Require", "Unsupported", "Accept", "Accept-Encoding", "Accept-Language",
-                           "Content-Encoding", "Allow-Events", "In-Reply-To", "Call-Info", "Alert-Info",
-                           "Error-Info", "Warning", "via", "CONTACT"})
+  for (const char* name : {"Via",
+                           "Contact",
+                           "Route",
+                           "Record-Route",
+                           "Allow",
+                           "Supported",
+                           "Require",
+                           "Proxy-Require",
+                           "Unsupported",
+                           "Accept",
+                           "Accept-Encoding",
+                           "Accept-Language",
+                           "Content-Encoding",
+                           "Allow-Events",
+                           "In-Reply-To",
+                           "Call-Info",
+                           "Alert-Info",
+                           "Error-Info",
+                           "Warning",
+                           "via",
+                           "CONTACT"})
     EXPECT_TRUE(is_list_header(name)) << name;
-  for (const char* name : {"WWW-Authenticate", "Authorization", "Proxy-Authenticate", "Proxy-Authorization",
-                           "Date", "To", "From", "Refer-To", "Subject", "Call-ID", "X-Custom"})
+  for (const char* name :
+       {"WWW-Authenticate", "Authorization", "Proxy-Authenticate", "Proxy-Authorization", "Date",
+        "To", "From", "Refer-To", "Subject", "Call-ID", "X-Custom"})
     EXPECT_FALSE(is_list_header(name)) << name;
 }
 

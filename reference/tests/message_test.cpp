@@ -42,10 +42,11 @@ void expect_same(const Message& expected, const Message& actual) {
 }
 
 TEST(RoundTrip, EveryParsableRfc4475MessageSerializesBackToItself) {
-  for (const char* name : {"wsinv", "intmeth", "esc01", "escnull", "esc02", "lwsdisp", "longreq", "dblreq",
-                           "semiuri", "transports", "mpart01", "unreason", "noreason", "badbranch", "unkscm",
-                           "novelsc", "unksm2", "bext01", "invut", "regaut01", "bcast", "zeromf", "cparam01",
-                           "cparam02", "regescrt", "sdp01", "inv2543"}) {
+  for (const char* name :
+       {"wsinv",  "intmeth",  "esc01",      "escnull",  "esc02",    "lwsdisp",  "longreq",
+        "dblreq", "semiuri",  "transports", "mpart01",  "unreason", "noreason", "badbranch",
+        "unkscm", "novelsc",  "unksm2",     "bext01",   "invut",    "regaut01", "bcast",
+        "zeromf", "cparam01", "cparam02",   "regescrt", "sdp01",    "inv2543"}) {
     SCOPED_TRACE(name);
     auto first = parse_message(rfc4475(name));
     ASSERT_TRUE(first) << first.error().message;
@@ -78,7 +79,8 @@ TEST(RoundTrip, BuiltRequestParsesBackEqual) {
 TEST(RoundTrip, ResponseKeepsStatusAndReason) {
   Message m = Message::response(486, "");
   EXPECT_EQ(m.reason(), "Busy Here");
-  for (const char* via : {"SIP/2.0/UDP a.example.com;branch=z9hG4bK1", "SIP/2.0/UDP b.example.com;branch=z9hG4bK2"})
+  for (const char* via :
+       {"SIP/2.0/UDP a.example.com;branch=z9hG4bK1", "SIP/2.0/UDP b.example.com;branch=z9hG4bK2"})
     m.add("Via", via);
   m.add("From", "<sip:a@example.com>;tag=1");
   m.add("To", "<sip:b@example.com>;tag=2");
@@ -93,34 +95,41 @@ TEST(RoundTrip, ResponseKeepsStatusAndReason) {
 
 TEST(CompactForms, ComeBackInLongFormAndAnswerLookupsEitherWay) {
   auto m = parse_message(
-      "OPTIONS sip:b@example.com SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1\r\nt: <sip:b@example.com>\r\n"
-      "f: <sip:a@example.com>;tag=1\r\ni: abc\r\nCSeq: 1 OPTIONS\r\nk: timer\r\nu: talk\r\nL: 0\r\n\r\n");
+      "OPTIONS sip:b@example.com SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1\r\nt: "
+      "<sip:b@example.com>\r\n"
+      "f: <sip:a@example.com>;tag=1\r\ni: abc\r\nCSeq: 1 OPTIONS\r\nk: timer\r\nu: talk\r\nL: "
+      "0\r\n\r\n");
   ASSERT_TRUE(m) << m.error().message;
   EXPECT_EQ(m->header("i"), "abc");
   EXPECT_EQ(m->header("CALL-ID"), "abc");
   EXPECT_EQ(m->header("Supported"), "timer");
   EXPECT_EQ(m->header("Allow-Events"), "talk");
   std::string wire = m->serialize();
-  for (const char* line : {"\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n", "\r\nTo: <sip:b@example.com>\r\n",
-                           "\r\nFrom: <sip:a@example.com>;tag=1\r\n", "\r\nCall-ID: abc\r\n",
-                           "\r\nSupported: timer\r\n", "\r\nAllow-Events: talk\r\n", "\r\nContent-Length: 0\r\n\r\n"})
+  for (const char* line :
+       {"\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n", "\r\nTo: <sip:b@example.com>\r\n",
+        "\r\nFrom: <sip:a@example.com>;tag=1\r\n", "\r\nCall-ID: abc\r\n",
+        "\r\nSupported: timer\r\n", "\r\nAllow-Events: talk\r\n", "\r\nContent-Length: 0\r\n\r\n"})
     EXPECT_NE(wire.find(line), std::string::npos) << "missing " << line << " in\n" << wire;
 }
 
 TEST(MultiValue, ListHeadersAreSplitAndWrittenOnePerLine) {
   auto m = parse_message(
-      "REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2\r\n"
-      "To: <sip:u@example.com>\r\nFrom: <sip:u@example.com>;tag=1\r\nCall-ID: c\r\nCSeq: 2 REGISTER\r\n"
+      "REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP "
+      "b;branch=z9hG4bK2\r\n"
+      "To: <sip:u@example.com>\r\nFrom: <sip:u@example.com>;tag=1\r\nCall-ID: c\r\nCSeq: 2 "
+      "REGISTER\r\n"
       "Contact: \"Doe, J\" <sip:u@a;transport=tcp>;q=0.7, <sip:u@b>;expires=60\r\n"
       "Allow: INVITE,ACK , BYE\r\nSubject: one, two\r\nContent-Length: 0\r\n\r\n");
   ASSERT_TRUE(m) << m.error().message;
   EXPECT_EQ(m->all("Via").size(), 2u);
-  EXPECT_EQ(m->all("Contact"), (std::vector<std::string_view>{"\"Doe, J\" <sip:u@a;transport=tcp>;q=0.7",
-                                                              "<sip:u@b>;expires=60"}));
+  EXPECT_EQ(m->all("Contact"),
+            (std::vector<std::string_view>{"\"Doe, J\" <sip:u@a;transport=tcp>;q=0.7",
+                                           "<sip:u@b>;expires=60"}));
   EXPECT_EQ(m->all("Allow"), (std::vector<std::string_view>{"INVITE", "ACK", "BYE"}));
   EXPECT_EQ(m->all("Subject"), (std::vector<std::string_view>{"one, two"}));  // not a list header
   std::string wire = m->serialize();
-  EXPECT_NE(wire.find("\r\nAllow: INVITE\r\nAllow: ACK\r\nAllow: BYE\r\n"), std::string::npos) << wire;
+  EXPECT_NE(wire.find("\r\nAllow: INVITE\r\nAllow: ACK\r\nAllow: BYE\r\n"), std::string::npos)
+      << wire;
   auto back = parse_message(wire);
   ASSERT_TRUE(back);
   expect_same(*m, *back);
@@ -128,8 +137,10 @@ TEST(MultiValue, ListHeadersAreSplitAndWrittenOnePerLine) {
 
 TEST(MultiValue, ContactStarStaysWhole) {
   auto m = parse_message(
-      "REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nTo: <sip:u@example.com>\r\n"
-      "From: <sip:u@example.com>;tag=1\r\nCall-ID: c\r\nCSeq: 2 REGISTER\r\nContact: *\r\nExpires: 0\r\n\r\n");
+      "REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nTo: "
+      "<sip:u@example.com>\r\n"
+      "From: <sip:u@example.com>;tag=1\r\nCall-ID: c\r\nCSeq: 2 REGISTER\r\nContact: *\r\nExpires: "
+      "0\r\n\r\n");
   ASSERT_TRUE(m) << m.error().message;
   EXPECT_EQ(m->all("Contact"), (std::vector<std::string_view>{"*"}));
   EXPECT_NE(m->serialize().find("\r\nContact: *\r\n"), std::string::npos);

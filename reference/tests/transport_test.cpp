@@ -377,6 +377,64 @@ TEST(Malformed, UnsupportedVersionGets505) {  // §21.5.6
   EXPECT_EQ(response->header("Call-ID"), "v3");
 }
 
+// Only a well-formed SIP-Version other than 2.0 is unsupported (505); any other shape is a
+// malformed request line (400).
+TEST(Malformed, OnlyAWellFormedOtherVersionGets505) {
+  asio::io_context io;
+  Node node(io);
+  Address edge = node.listen(TransportKind::udp, "127.0.1.1");
+  UdpPeer peer(io, "127.0.0.1");
+  const std::pair<const char*, int> cases[] = {{"SIP/2.1", 505}, {"SIP/1.0", 505}, {"SIP/2", 400},
+                                               {"SIP/", 400},    {"SIP/2.x", 400}, {"SIP/.0", 400}};
+  for (std::size_t i = 0; i < std::size(cases); ++i) {
+    std::string call_id = "version-" + std::to_string(i);
+    std::string text =
+        request_text("OPTIONS", "SIP/2.0/UDP 127.0.0.1;rport;branch=z9hG4bKv" + call_id, call_id);
+    text.replace(text.find("SIP/2.0\r\n"), 7, cases[i].first);
+    peer.send(text, edge);
+    ASSERT_TRUE(run_until(io, [&] { return peer.datagrams.size() == i + 1; })) << cases[i].first;
+    auto response = parse_message(peer.datagrams[i].first);
+    ASSERT_TRUE(response) << peer.datagrams[i].first;
+    EXPECT_EQ(response->status(), cases[i].second) << cases[i].first;
+    EXPECT_EQ(response->header("Call-ID"), call_id);
+  }
+}
+
+// A bad CSeq (RFC 4475 §3.1.2.4), a method that is no token, a request line with extra
+// whitespace, a raw control character or invalid UTF-8 in a header: each gets a 400 that copies
+// the CSeq as received (so it is read raw: such a CSeq does not parse).
+TEST(Malformed, BadCSeqMethodOrHeaderTextGets400) {
+  asio::io_context io;
+  Node node(io);
+  Address edge = node.listen(TransportKind::udp, "127.0.1.1");
+  UdpPeer peer(io, "127.0.0.1");
+  std::string valid = request_text("OPTIONS", "SIP/2.0/UDP 127.0.0.1;rport;branch=z9hG4bKc");
+  auto with = [&](std::string_view from, std::string_view to) {
+    std::string text = valid;
+    return text.replace(text.find(from), from.size(), to);
+  };
+  const std::string bad[] = {
+      with("CSeq: 1 OPTIONS", "CSeq: 4294967296 OPTIONS"),
+      with("CSeq: 1 OPTIONS", "CSeq: 1"),
+      with("OPTIONS sip:", "OPT(ONS sip:"),
+      with("OPTIONS sip:", " OPTIONS sip:"),
+      with("Max-Forwards: 70", std::string("Subject: mal\0formed", 19)),
+      with("Max-Forwards: 70", "Subject: caf\xe9"),
+  };
+  for (std::size_t i = 0; i < std::size(bad); ++i) {
+    peer.send(bad[i], edge);
+    ASSERT_TRUE(run_until(io, [&] { return peer.datagrams.size() == i + 1; })) << bad[i];
+    const std::string& response = peer.datagrams[i].first;
+    EXPECT_TRUE(response.starts_with("SIP/2.0 400 ")) << response;
+    std::size_t cseq = bad[i].find("CSeq:");
+    EXPECT_NE(response.find(bad[i].substr(cseq, bad[i].find('\r', cseq) - cseq + 2)),
+              std::string::npos)
+        << response;
+  }
+  EXPECT_EQ(node.transport.counters().malformed, std::size(bad));
+  EXPECT_TRUE(node.received.empty());
+}
+
 TEST(Malformed, AckIsNeverAnswered) {  // §17.2.1: no response to an ACK
   asio::io_context io;
   Node node(io);

@@ -8,7 +8,8 @@ namespace sipref::sip {
 namespace {
 
 TEST(Uri, ParsesEveryPart) {
-  auto uri = parse_uri("SIPS:alice:secret@atlanta.com:5061;transport=tcp;lr?subject=project%20x&priority=urgent");
+  auto uri = parse_uri(
+      "SIPS:alice:secret@atlanta.com:5061;transport=tcp;lr?subject=project%20x&priority=urgent");
   ASSERT_TRUE(uri) << uri.error().message;
   EXPECT_EQ(uri->scheme, "sips");  // lower-cased
   EXPECT_EQ(uri->user, "alice");
@@ -47,8 +48,9 @@ TEST(Uri, HostOnlyIpv4AndIpv6) {
 
 TEST(Uri, UserPartTakesTheCharactersTheGrammarAllows) {
   // RFC 4475 intmeth: ';' '?' '/' are user-unreserved; the password has its own set.
-  auto uri = parse_uri("sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too."
-                       "(doesn't-it)@example.com");
+  auto uri = parse_uri(
+      "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too."
+      "(doesn't-it)@example.com");
   ASSERT_TRUE(uri) << uri.error().message;
   EXPECT_EQ(uri->user, "1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*");
   EXPECT_EQ(uri->password, "&it+has=1,weird!*pas$wo~d_too.(doesn't-it)");
@@ -101,7 +103,8 @@ TEST(Uri, ErrorsNameTheWrongPart) {
     auto uri = parse_uri(text);
     ASSERT_FALSE(uri) << "accepted: " << text;
     EXPECT_NE(uri.error().message.find(error), std::string::npos)
-        << "text: " << text << "\nexpected error containing: " << error << "\nactual: " << uri.error().message;
+        << "text: " << text << "\nexpected error containing: " << error
+        << "\nactual: " << uri.error().message;
   }
 }
 
@@ -126,7 +129,8 @@ TEST(Uri, ToStringReEscapesHeadersSoThatParseRoundTrips) {
   uri.headers.push_back({std::string("X-\xFF"), std::string("nul:") + '\0'});
   std::string text = uri.to_string();
   EXPECT_EQ(text,
-            "sip:bob@[2001:db8::1]:5080;transport=tcp;lr?X-Note=a%20b%2Cc%26d%3De?f+g%25h%22%3C%3E&X-%FF=nul:%00");
+            "sip:bob@[2001:db8::1]:5080;transport=tcp;lr?X-Note=a%20b%2Cc%26d%3De?f+g%25h%22%3C%3E&"
+            "X-%FF=nul:%00");
   EXPECT_EQ(uri.to_string_without_headers(), "sip:bob@[2001:db8::1]:5080;transport=tcp;lr");
   auto back = parse_uri(text);
   ASSERT_TRUE(back) << back.error().message;
@@ -134,8 +138,8 @@ TEST(Uri, ToStringReEscapesHeadersSoThatParseRoundTrips) {
 }
 
 TEST(Uri, ParseOfToStringIsIdentityForWrittenUris) {
-  for (const char* text : {"sip:alice@atlanta.com", "sips:a:b@[::1]:1;x=%41;y", "sip:b?h=v&i=",
-                           "sip:%61lice@atlanta.com;maddr=239.255.255.1;ttl=15"}) {
+  for (const char* text : {"sip:alice@atlanta.com", "sips:a:b@[::1]:1;x=%41;y",
+                           "sip:b?h=v&i=", "sip:%61lice@atlanta.com;maddr=239.255.255.1;ttl=15"}) {
     auto uri = parse_uri(text);
     ASSERT_TRUE(uri) << text << ": " << uri.error().message;
     EXPECT_EQ(uri->to_string(), text);

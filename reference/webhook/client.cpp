@@ -197,10 +197,6 @@ Exchange exchange(Connections& connections, const Url& url, const httplib::Reque
     if (attempt >= limits.retry_count || Clock::now() >= deadline ||
         !should_retry(e, limits.retry_policy))
       return e;
-    log::debug(
-        "-", "webhook-retry",
-        req.method + " " + url.without_fragment() + " after " +
-            (e.failure ? std::string(to_string(*e.failure)) : std::to_string(e.response.status)));
   }
 }
 
@@ -269,11 +265,11 @@ Response fetch_with(Connections& connections, const Request& request) {
 
 Response fetch_logged(Connections& connections, const Request& request) {
   Response r = fetch_with(connections, request);
-  log::debug("-", "webhook",
+  log::debug(request.call_sid.empty() ? "-" : request.call_sid, "webhook",
              std::string(to_string(request.method)) + " " + r.url + " -> " +
                  std::string(to_string(r.outcome)) + " " + std::to_string(r.status) + " in " +
-                 std::to_string(r.elapsed.count()) + " ms" +
-                 (r.detail.empty() ? "" : ": " + r.detail));
+                 std::to_string(r.elapsed.count()) + " ms, " + std::to_string(r.attempts) +
+                 " attempt(s)" + (r.detail.empty() ? "" : ": " + r.detail));
   return r;
 }
 

@@ -28,6 +28,7 @@ struct Request {
   // Voice URLs, action, referUrl … must answer TwiML (text/xml, application/xml, text/html);
   // status callbacks and debugger posts need only a 2xx (e.g. 204).
   bool expect_twiml = true;
+  std::string call_sid;  // names the call in log lines; not sent
 };
 
 // How a request ended; every failure has the alert code the catalogue gives it.

@@ -1,0 +1,135 @@
+// A conformance case as data: one YAML file under fixtures/cases/<section>/ naming the behaviour
+// IDs it checks, what the mock webhook server serves, the SIPp parties, and what must be seen.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipconform {
+
+struct Location {
+  std::string file;
+  int line = 0;  // 1-based; 0 when unknown
+  int column = 0;
+  std::string to_string() const;  // "file:line:column"
+};
+
+// DOC expectations are checked strictly on every target. REF expectations are the reference's
+// exact decisions: on another target a mismatch is PASS_NONSTRICT (FAIL under --strict).
+enum class Level { doc, ref };
+
+// How the mock server answers one path of a case.
+struct Fault {
+  enum class Kind {
+    none,          // serve the body
+    delay,         // wait delay_ms, then serve the body
+    status,        // answer `status` with a short text body
+    content_type,  // serve the body with `content_type`
+    malformed,     // serve a body that is not well-formed XML
+    drop,          // close the connection without answering
+    redirect,      // answer 302 with Location `location` (relative allowed)
+    empty,         // 200 text/xml with an empty body
+  };
+  Kind kind = Kind::none;
+  int delay_ms = 0;
+  int status = 0;
+  std::string content_type;
+  std::string location;
+};
+
+struct WebhookDoc {
+  std::string path;  // "/voice", "/refer" … (the mock server serves it under the case's prefix)
+  std::string body;  // TwiML with {{party}} placeholders, substituted when served
+  std::string content_type = "text/xml";
+  Fault fault;
+  Location where;
+};
+
+// One SIPp process. A caller (calls: target) sends its INVITE to the target's ingress with the
+// case token as Request-URI user; a callee waits for the target to call it.
+// The scenario name of a party that is only an address: no SIPp process listens there.
+inline constexpr std::string_view kNoScenario = "none";
+
+struct Party {
+  std::string name;                         // used as {{name}} (its host:port) and in selectors
+  std::string scenario;                     // file name in sipp-scenarios/
+  std::map<std::string, std::string> vars;  // SIPp -key name value; values may use {{party}}
+  bool calls_target = false;
+  std::string transport = "udp";            // udp, tcp, tls
+  int calls = 1;                            // how many calls it makes or takes
+  bool must_pass = true;                    // its exit status counts towards expect.parties
+  Location where;
+};
+
+struct ParamCheck {
+  enum class Op { equals, matches, absent, present };
+  std::string name;
+  Op op = Op::equals;
+  std::string value;  // equals: exact text after {{party}} substitution; matches: ECMAScript regex
+};
+
+// A webhook request that must have been seen (or, with count 0, must not have been).
+struct RequestCheck {
+  std::string path;
+  std::optional<std::string> method;  // GET or POST
+  std::vector<ParamCheck> params;
+  std::optional<int> count;  // exact number of matching requests; default: at least one
+  Level level = Level::doc;
+  Location where;
+};
+
+// Ordering over the merged timeline: `first` happens before `second`. Selectors name SIP
+// messages as "<party> <- <what>" (received by the party) or "<party> -> <what>" (sent by it),
+// <what> being a method ("BYE"), a status ("486") or a status and the CSeq method ("200 INVITE");
+// and webhook requests as "webhook <path>". The first matching event counts.
+struct OrderCheck {
+  std::string first;
+  std::string second;
+  Level level = Level::doc;
+  Location where;
+};
+
+// A fact about SIP messages on the wire (from the capture), selected like OrderCheck.
+struct WireCheck {
+  std::string message;                 // selector
+  std::optional<int> count;            // exact number of matching messages (0: never sent)
+  std::optional<std::string> source;   // "edge:<name>" (its CIDRs in the target profile) or an IP
+  std::optional<std::string> header;   // a header name, with one of the three below
+  std::optional<std::string> equals;   // header value (first) equals, after {{party}} substitution
+  std::optional<std::string> matches;  // header value matches this regex
+  std::optional<bool> present;         // header present (true) or absent (false)
+  std::optional<std::string> request_uri_matches;
+  Level level = Level::doc;
+  Location where;
+};
+
+struct Expectations {
+  bool parties_pass = true;              // every party with must_pass exits 0
+  std::vector<RequestCheck> requests;
+  bool no_unexpected_requests = false;   // every request seen matched some RequestCheck
+  std::vector<OrderCheck> order;
+  std::vector<WireCheck> wire;
+};
+
+struct Case {
+  std::string id;                     // "<section>/<name>", e.g. "sip/headers-custom"
+  std::string title;
+  std::vector<std::string> checks;    // behaviour IDs of the catalogue
+  // YAML key `requires`; the member cannot carry that name (a C++20 keyword).
+  std::vector<std::string> requirements;  // target capabilities (tls, tcp, refer …)
+  std::vector<WebhookDoc> webhooks;
+  std::vector<Party> parties;
+  Expectations expect;
+  double timeout_s = 30;              // the whole case, scaled by --timeout-scale
+  Location where;
+  // Where the id and each item of checks/requirements were written (parallel to those vectors;
+  // empty when the case was built in code), so lint can point at the offending item.
+  Location id_where;
+  std::vector<Location> checks_where;
+  std::vector<Location> requirements_where;
+};
+
+}  // namespace sipconform

@@ -1,0 +1,52 @@
+// Reads conformance cases (fixtures/cases/<section>/<name>.yaml) into the Case model, strictly:
+// unknown keys, wrong types, bad values, selectors and placeholders are file:line:column errors.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cases/case.h"
+#include "util/error.h"
+
+namespace sipconform {
+
+// The format (fixtures/cases/README.md has the long form):
+//
+//   id: sip/headers-custom          # required; = path under fixtures/cases without .yaml (lint)
+//   title: X- headers reach the INVITE percent-decoded                          # required
+//   checks: [sip.headers.custom]    # required, non-empty: behaviour IDs (lint: in catalogue)
+//   requires: [tcp]                 # capabilities (lint: known ones)
+//   timeout: 20                     # seconds, default 30
+//   webhooks:                       # path -> TwiML, or a map
+//     /voice: <Response>…{{callee}}…</Response>
+//     /action: { body: <Response/>, content_type: text/xml, fault: { kind: status, status: 500 } }
+//       # fault kinds (and their one field): delay (delay_ms), status (status), content_type
+//       # (content_type), redirect (location), malformed, drop, empty
+//   parties:                        # name -> SIPp process; {{name}} is its host:port
+//     caller: { scenario: caller-hangs-up.xml, calls: target }        # calls: target | callee
+//     callee: { scenario: callee-answer.xml, vars: { k: "{{caller}}" }, transport: udp,
+//               count: 1, must_pass: true }
+//   expect:
+//     parties: pass                 # pass (default) | ignore
+//     requests:                     # params: name -> text (equals) or one of
+//       - { path: /voice, method: POST, count: 1, level: ref,   # {equals|matches: text},
+//           params: { To: "sip:{{token}}@x", Foo: { absent: true } } }  # {absent|present: true}
+//     no_unexpected_requests: true
+//     order:                        # [a, before|after, b] or { first: a, second: b, level: ref }
+//       - [ "callee -> 200 INVITE", before, "caller <- 200 INVITE" ]
+//     wire:                         # message + count, source (edge:<name> or an IP),
+//       - { message: "callee <- INVITE", header: X-A, equals: "1,2" }  # header with one of
+//                                   # equals/matches/present, request_uri_matches; level
+//
+// At least one of webhooks and parties is required. Selectors: "<party> <- <what>" (received
+// by the party), "<party> -> <what>" (sent by it), <party> a declared party or "target", <what>
+// a method (BYE), a status (486), a class (2xx) or "status METHOD" (200 INVITE); or
+// "webhook [METHOD] <path>".
+// Placeholders: declared party names and token, target, domain, webhook.
+Result<Case> load_case(const std::string& path);
+
+// Every *.yaml below `dir` (recursively), sorted by id. Errors of all files are reported
+// together, one per line.
+Result<std::vector<Case>> load_cases(const std::string& dir);
+
+}  // namespace sipconform

@@ -1,0 +1,269 @@
+#include "run/case_runner.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "check/checker.h"
+#include "report/report.h"
+#include "run/fill.h"
+#include "sipp/capture.h"
+#include "sipp/sipp_runner.h"
+
+namespace sipconform {
+namespace {
+
+double epoch_now() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+struct PartyPlan {
+  const Party* party = nullptr;
+  std::string ip;
+  std::uint16_t port = 0;
+  std::string address() const { return ip + ":" + std::to_string(port); }
+};
+
+// Parties of case `index` live on <party_network>.<a>.<b>, one port each from 5060.
+std::vector<PartyPlan> plan_parties(const Case& test, int index, const TargetProfile& target) {
+  const std::string ip = target.party_network + "." + std::to_string(1 + index / 250) + "." +
+                         std::to_string(1 + index % 250);
+  std::vector<PartyPlan> plans;
+  std::uint16_t port = 5060;
+  for (const auto& party : test.parties) plans.push_back({&party, ip, port++});
+  return plans;
+}
+
+std::string token_for(int index) {
+  char text[16];
+  std::snprintf(text, sizeof text, "tk%06d", index);
+  return text;
+}
+
+// A SIPp party has bound its socket once we can no longer bind the same address ourselves.
+bool bound_by_someone(const std::string& ip, std::uint16_t port, bool tcp) {
+  int fd = ::socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  ::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
+  const bool taken = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0;
+  ::close(fd);
+  return taken;
+}
+
+bool await_bound(const PartyPlan& plan, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!bound_by_someone(plan.ip, plan.port, plan.party->transport != "udp")) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+// Webhook requests of a call keep coming after its SIP ends (status callbacks, action fetches):
+// wait until none has arrived for `quiet` seconds, bounded by `limit`.
+void await_quiet(const MockServer& mock, const std::string& token, double quiet, double limit) {
+  const double start = epoch_now();
+  std::size_t seen = mock.requests_of(token).size();
+  double last_change = start;
+  while (epoch_now() - start < limit) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::size_t now_seen = mock.requests_of(token).size();
+    if (now_seen != seen) {
+      seen = now_seen;
+      last_change = epoch_now();
+    } else if (epoch_now() - last_change >= quiet) {
+      return;
+    }
+  }
+}
+
+std::string label_of(const std::string& address, const std::vector<PartyPlan>& plans) {
+  for (const auto& plan : plans)
+    if (plan.address() == address) return plan.party->name;
+  return "target";
+}
+
+Timeline build_timeline(const std::vector<CapturedSip>& sip, const std::vector<RecordedRequest>& requests,
+                        const std::vector<PartyPlan>& plans, double origin) {
+  Timeline timeline;
+  for (const auto& captured : sip) {
+    Event e;
+    e.time = captured.epoch - origin;
+    e.kind = Event::Kind::sip;
+    e.sip = captured.event;
+    e.sip.from_party = label_of(e.sip.src, plans);
+    e.sip.to_party = label_of(e.sip.dst, plans);
+    timeline.events.push_back(std::move(e));
+  }
+  for (const auto& request : requests) {
+    Event e;
+    e.time = request.epoch - origin;
+    e.kind = Event::Kind::webhook;
+    e.webhook = request.event;
+    timeline.events.push_back(std::move(e));
+  }
+  timeline.sort();
+  return timeline;
+}
+
+void write_webhook_log(const std::string& path, const std::vector<RecordedRequest>& requests, double origin) {
+  std::ofstream out(path);
+  for (const auto& r : requests) {
+    out << std::fixed << (r.epoch - origin) << " " << r.event.method << " " << r.event.path
+        << " -> " << r.event.answered_status << (r.event.signature_valid ? "" : " (BAD SIGNATURE)") << "\n";
+    for (const auto& [name, value] : r.event.params) out << "    " << name << "=" << value << "\n";
+  }
+}
+
+// verdict.json and timeline.txt beside the traces, so a case folder stands on its own.
+void write_evidence(const std::string& folder, const CaseResult& result) {
+  std::ofstream(folder + "/verdict.json") << render_case_json(result);
+  std::ofstream(folder + "/timeline.txt") << render_timeline_text(result);
+}
+
+CaseResult harness_error(CaseResult result, std::string why, const std::string& folder = {}) {
+  result.verdict = Verdict::harness_error;
+  result.reason = std::move(why);
+  if (!folder.empty()) write_evidence(folder, result);
+  return result;
+}
+
+}  // namespace
+
+std::string evidence_dir_for(const std::string& case_id) {
+  std::string dir = case_id;
+  for (std::size_t at = dir.find('/'); at != std::string::npos; at = dir.find('/', at)) dir.replace(at, 1, "__");
+  return "cases/" + dir;
+}
+
+CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
+  CaseResult result;
+  result.id = test.id;
+  result.title = test.title;
+  result.behaviours = test.checks;
+  result.evidence_dir = evidence_dir_for(test.id);
+  for (const auto& capability : test.requirements) {
+    if (!env.target->has(capability)) {
+      result.verdict = Verdict::skip;
+      result.reason = "target lacks capability '" + capability + "'";
+      return result;
+    }
+  }
+  const std::string folder = env.report_dir + "/" + result.evidence_dir;
+  std::filesystem::create_directories(folder);
+  const auto plans = plan_parties(test, index, *env.target);
+  const std::string token = token_for(index);
+
+  CheckContext context;
+  context.test = &test;
+  context.target = env.target;
+  context.strict = env.strict;
+  context.wire_available = env.capture;
+  context.wire_unavailable_reason = env.capture_unavailable_reason;
+  context.substitutions = {{"token", token},
+                           {"domain", env.target->domain},
+                           {"target", env.target->ingress_host + ":" + std::to_string(env.target->ingress_port)},
+                           {"webhook", env.mock->base_url() + "/c/" + token}};
+  for (const auto& plan : plans) context.substitutions[plan.party->name] = plan.address();
+
+  CaseRoute route{token, test.id, test.webhooks};
+  for (auto& doc : route.docs) {
+    auto filled = expand_fills(substitute(doc.body, context.substitutions));
+    if (!filled) return harness_error(std::move(result), test.where.to_string() + ": " + filled.error().message);
+    doc.body = std::move(*filled);
+  }
+  env.mock->add_case(route);
+
+  const double origin = epoch_now();
+  const auto started = std::chrono::steady_clock::now();
+  std::unique_ptr<Capture> capture;
+  if (env.capture && !plans.empty()) {
+    auto started_capture = Capture::start("host " + plans.front().ip, folder + "/case.pcap");
+    if (!started_capture) {
+      env.mock->remove_case(token);
+      return harness_error(std::move(result), "capture: " + started_capture.error().message);
+    }
+    capture = std::move(*started_capture);
+  }
+
+  // Callees first, each awaited until it listens; then the callers.
+  const double timeout = test.timeout_s * env.timeout_scale;
+  std::vector<std::unique_ptr<SippProcess>> processes(plans.size());
+  std::string start_error;
+  auto launch = [&](std::size_t i) {
+    const auto& plan = plans[i];
+    if (plan.party->scenario == kNoScenario) return;  // an address only: nobody answers there
+    SippLaunch l;
+    l.name = plan.party->name;
+    l.scenario_path = env.scenarios_dir + "/" + plan.party->scenario;
+    l.local_ip = plan.ip;
+    l.local_port = plan.port;
+    l.transport = plan.party->transport;
+    if (plan.party->calls_target) l.remote = context.substitutions["target"];
+    l.service = token;
+    l.calls = plan.party->calls;
+    for (const auto& [name, value] : plan.party->vars) l.keys[name] = substitute(value, context.substitutions);
+    l.keys["domain"] = env.target->domain;
+    l.keys["token"] = token;
+    l.out_dir = folder;
+    l.timeout_s = timeout;
+    auto process = SippProcess::start(l);
+    if (!process) start_error = plan.party->name + ": " + process.error().message;
+    else processes[i] = std::move(*process);
+  };
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    if (plans[i].party->calls_target) continue;
+    launch(i);
+    if (processes[i] && !await_bound(plans[i], 5)) start_error = plans[i].party->name + ": never bound its port";
+  }
+  for (std::size_t i = 0; i < plans.size() && start_error.empty(); ++i)
+    if (plans[i].party->calls_target) launch(i);
+
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    PartyResult party;
+    party.name = plans[i].party->name;
+    party.scenario = plans[i].party->scenario;
+    party.address = plans[i].address();
+    if (processes[i]) {
+      party.exit_code = processes[i]->wait();
+      party.command = processes[i]->command_line();
+      party.files = processes[i]->evidence_files();
+    } else {
+      party.exit_code = plans[i].party->scenario == kNoScenario ? 0 : -1;
+    }
+    result.parties.push_back(std::move(party));
+  }
+  await_quiet(*env.mock, token, 0.3, 3 * env.timeout_scale);
+  if (capture) capture->stop();
+  result.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  const auto requests = env.mock->requests_of(token);
+  env.mock->remove_case(token);
+  write_webhook_log(folder + "/webhook.log", requests, origin);
+  if (!start_error.empty()) return harness_error(std::move(result), start_error, folder);
+
+  std::vector<CapturedSip> sip;
+  if (capture) {
+    auto read = read_capture(folder + "/case.pcap");
+    if (!read) return harness_error(std::move(result), "reading the capture: " + read.error().message, folder);
+    sip = std::move(*read);
+  }
+  result.timeline = build_timeline(sip, requests, plans, origin);
+  result.checks = evaluate(context, result.timeline, result.parties);
+  result.verdict = case_verdict(result.checks);
+  write_evidence(folder, result);
+  return result;
+}
+
+}  // namespace sipconform

@@ -1,0 +1,105 @@
+// The commands besides `run`: list, lint, coverage and merge. Each loads what it needs from the
+// repository (catalogue, cases, scenarios) and prints for a person; exit codes as in suite.h.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cases/case_loader.h"
+#include "cases/catalogue.h"
+#include "cases/lint.h"
+#include "report/report.h"
+#include "run/suite.h"
+
+namespace sipconform {
+namespace {
+
+constexpr int kUsage = 2;
+
+std::string catalogue_path(const std::string& repo) { return repo + "/fixtures/spec/behaviours.yaml"; }
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(path + ": cannot read");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int report_error(const Error& error) {
+  std::fprintf(stderr, "sipconform: %s\n", error.message.c_str());
+  return kUsage;
+}
+
+}  // namespace
+
+int list_command(const std::string& repo, const std::vector<std::string>& filters) {
+  auto cases = load_cases(repo + "/fixtures/cases");
+  if (!cases) return report_error(cases.error());
+  for (const auto& c : *cases) {
+    if (!selected(c.id, c.checks, filters)) continue;
+    std::string ids;
+    for (const auto& id : c.checks) ids += (ids.empty() ? "" : ", ") + id;
+    std::printf("%-40s %s\n", c.id.c_str(), ids.c_str());
+  }
+  return 0;
+}
+
+int lint_command(const std::string& repo, bool require_full_coverage) {
+  auto catalogue = load_catalogue(catalogue_path(repo));
+  if (!catalogue) return report_error(catalogue.error());
+  auto cases = load_cases(repo + "/fixtures/cases");
+  if (!cases) return report_error(cases.error());
+  int errors = 0, warnings = 0;
+  for (const auto& issue : lint(*cases, *catalogue, repo + "/sipp-scenarios", require_full_coverage)) {
+    std::fprintf(stderr, "%s\n", issue.to_string().c_str());
+    (issue.error ? errors : warnings)++;
+  }
+  std::printf("lint: %zu cases, %zu behaviour IDs: %d errors, %d warnings\n", cases->size(),
+              catalogue->behaviours.size(), errors, warnings);
+  return errors ? kUsage : 0;
+}
+
+int coverage_command(const std::string& repo, const std::optional<std::string>& results_json) {
+  auto catalogue = load_catalogue(catalogue_path(repo));
+  if (!catalogue) return report_error(catalogue.error());
+  auto cases = load_cases(repo + "/fixtures/cases");
+  if (!cases) return report_error(cases.error());
+  std::map<std::string, std::string> last;
+  const std::string results = results_json.value_or(repo + "/reports/latest/results.json");
+  if (std::filesystem::exists(results)) {
+    auto text = read_file(results);
+    if (!text) return report_error(text.error());
+    auto run = parse_results_json(*text);
+    if (!run) return report_error({results + ": " + run.error().message});
+    for (const auto& [id, verdict] : run->behaviours()) last[id] = std::string(to_string(verdict));
+  } else if (results_json) {
+    return report_error({results + ": no such file"});
+  }
+  std::fputs(coverage_table(coverage(*catalogue, *cases, last)).c_str(), stdout);
+  return 0;
+}
+
+int merge_command(const std::vector<std::string>& inputs, const std::string& out) {
+  std::vector<RunResult> shards;
+  for (const auto& dir : inputs) {
+    auto text = read_file(dir + "/results.json");
+    if (!text) return report_error(text.error());
+    auto run = parse_results_json(*text);
+    if (!run) return report_error({dir + "/results.json: " + run.error().message});
+    shards.push_back(std::move(*run));
+  }
+  auto merged = merge_runs(shards);
+  if (!merged) return report_error(merged.error());
+  std::filesystem::create_directories(out);
+  for (const auto& dir : inputs)  // evidence folders travel with the merged report
+    if (std::filesystem::exists(dir + "/cases"))
+      std::filesystem::copy(dir + "/cases", out + "/cases",
+                            std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+  if (auto written = write_reports(*merged, out); !written) return report_error(written.error());
+  const bool bad = !merged->unexpected().empty();
+  std::printf("merged %zu shards, %zu cases -> %s/index.html\n", shards.size(), merged->cases.size(), out.c_str());
+  return bad ? 1 : 0;
+}
+
+}  // namespace sipconform

@@ -1,0 +1,38 @@
+// A whole run: loads the target, catalogue and cases, selects (filters, shard), brings up the
+// mock server and a managed target, runs cases N at a time, writes the reports, and decides the
+// exit code (0 as expected, 1 unexpected result, 2 usage/config error, 3 harness error).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sipconform {
+
+struct RunOptions {
+  std::string target;                 // profile path
+  std::vector<std::string> filters;   // globs over case IDs and behaviour IDs
+  int jobs = 1;
+  int shard_index = 1;                // 1-based
+  int shard_count = 1;
+  bool strict = false;
+  std::optional<std::string> expectations;
+  std::string out = "reports/latest";
+  double timeout_scale = 1.0;
+  std::string repo_root = ".";        // cases, scenarios, catalogue and the managed command
+  std::optional<std::string> target_command;  // overrides a managed profile's command
+};
+
+int run_suite(const RunOptions& options);
+
+// The cases `list` prints: "<case id>  <behaviour IDs>" per line.
+int list_command(const std::string& repo_root, const std::vector<std::string>& filters);
+int lint_command(const std::string& repo_root, bool require_full_coverage);
+int coverage_command(const std::string& repo_root, const std::optional<std::string>& results_json);
+int merge_command(const std::vector<std::string>& inputs, const std::string& out);
+
+// fnmatch-style glob over a case id and its behaviour IDs.
+bool selected(const std::string& case_id, const std::vector<std::string>& behaviours,
+              const std::vector<std::string>& filters);
+
+}  // namespace sipconform
