@@ -116,7 +116,10 @@ bool selected(const std::string& case_id, const std::vector<std::string>& behavi
   return false;
 }
 
-int run_suite(const RunOptions& options) {
+int run_suite(const RunOptions& given) {
+  RunOptions options = given;  // absolute paths: the managed target runs in its own folder
+  options.out = std::filesystem::absolute(options.out).lexically_normal().string();
+  options.repo_root = std::filesystem::absolute(options.repo_root).lexically_normal().string();
   auto profile = load_profile(options.target);
   if (!profile) return usage_error(profile.error().message);
   if (options.target_command) {

@@ -153,7 +153,7 @@ Result<std::unique_ptr<ManagedTarget>> ManagedTarget::start(const TargetProfile&
   if (!config) return std::unexpected(config.error());
   std::error_code ec;
   fs::create_directories(work_dir, ec);
-  auto config_path = (fs::path(work_dir) / "target.yaml").string();
+  auto config_path = (fs::absolute(work_dir) / "target.yaml").string();
   std::ofstream(config_path) << *config;
   fs::path command = profile.managed->command;
   if (command.is_relative()) command = fs::absolute(fs::path(repo_root) / command);
@@ -164,7 +164,7 @@ Result<std::unique_ptr<ManagedTarget>> ManagedTarget::start(const TargetProfile&
   std::unique_ptr<ManagedTarget> target(new ManagedTarget());
   target->impl_ = std::make_unique<Impl>();
   Impl& impl = *target->impl_;
-  impl.log_path = (fs::path(work_dir) / "target.log").string();
+  impl.log_path = (fs::absolute(work_dir) / "target.log").string();
   std::vector<std::string> args{"--config", config_path};
   args.insert(args.end(), profile.managed->args.begin(), profile.managed->args.end());
   impl.child = bp::child(bp::exe = command.string(), bp::args = args,
