@@ -120,6 +120,8 @@ void Engine::on_in_dialog_request(sip::TransactionId server, const sip::Message&
     respond(server, request, 200);
     log::info(l->call_sid, "bye-received", "");
     l->state = LegState::ended;
+    l->final_x_headers = x_headers_of(request);
+    l->ended_at = timers_.now();
     Session* s = session(l->session_sid);
     if (s) bridged_leg_hung_up(*s, *l);
     leg_ended(*l);
@@ -153,6 +155,7 @@ void Engine::on_response(sip::TransactionId client, const sip::Message& response
   if (cseq->method == "INVITE") return on_invite_response(*l, response);
   if (cseq->method == "BYE" && response.status() >= 200) {
     l->state = LegState::ended;
+    l->final_x_headers = x_headers_of(response);  // the remote's 200 to our BYE [sip.action.params]
     leg_ended(*l);
   }
 }

@@ -93,7 +93,8 @@ class Engine final : public sip::TransactionUser {
   void on_child_answered(Session& session, Leg& child, const sip::Message& ok);
   void on_child_failed(Session& session, Leg& child);
   void on_dial_timeout(const std::string& call_sid);
-  void finish_dial(Session& session, DialStatus status);
+  void finish_dial(Session& session, DialStatus status, LegId reported);
+  webhook::Params dial_action_params(const Session& session, DialStatus status, const Leg* reported) const;
   void bridged_leg_hung_up(Session& session, Leg& leg);
 
   boost::asio::io_context& io_;

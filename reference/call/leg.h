@@ -6,11 +6,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sip/dialog.h"
 #include "sip/flow.h"
 #include "sip/invite_2xx_retransmitter.h"
 #include "sip/message.h"
+#include "sip/timers.h"
 #include "sip/transaction.h"
 
 namespace sipref::call {
@@ -46,9 +48,17 @@ struct Leg {
   std::string local_sdp;   // what we offered/answered on this leg (our media address)
   std::string remote_sdp;  // what the peer offered/answered
   int final_status = 0;    // UAC: the final response to our INVITE (0 while pending)
+  std::vector<sip::Header> answer_x_headers;  // X- headers of the 2xx [sip.answer.params]
+  std::vector<sip::Header> final_x_headers;   // X- headers of the final message [sip.action.params]
+  std::optional<sip::Clock::time_point> answered_at;
+  std::optional<sip::Clock::time_point> ended_at;
   bool answered() const {
     return state == LegState::answering || state == LegState::confirmed || state == LegState::ending;
   }
 };
+
+// The X- headers of a message, as the provider reports them back (never User-to-User or other
+// non-X headers [sip.headers.uui-not-returned]).
+std::vector<sip::Header> x_headers_of(const sip::Message& message);
 
 }  // namespace sipref::call

@@ -25,6 +25,13 @@ std::string_view to_string(LegState state) {
   return "?";
 }
 
+std::vector<sip::Header> x_headers_of(const sip::Message& message) {
+  std::vector<sip::Header> out;
+  for (const auto& h : message.headers())
+    if (h.name.size() > 2 && sip::iequals(h.name.substr(0, 2), "x-")) out.push_back(h);
+  return out;
+}
+
 Leg& Engine::new_leg(Session& session, bool inbound) {
   auto owned = std::make_unique<Leg>();
   Leg& l = *owned;
@@ -109,6 +116,7 @@ void Engine::hang_up(Leg& l, std::string_view reason) {
       if (!l.dialog) break;
       auto bye = l.dialog->make_request("BYE");
       if (!reason.empty()) bye.add("Reason", std::string(reason));
+      if (!l.ended_at) l.ended_at = timers_.now();
       auto id = transactions_.send_request(std::move(bye), flow_to(l.dialog->next_hop(), l.edge));
       client_transactions_[id] = l.id;
       l.state = LegState::ending;
