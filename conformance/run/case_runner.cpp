@@ -213,7 +213,11 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
     if (plan.party->calls_target) l.remote = context.substitutions["target"];
     l.service = token;
     l.calls = plan.party->calls;
-    for (const auto& [name, value] : plan.party->vars) l.keys[name] = substitute(value, context.substitutions);
+    for (const auto& [name, value] : plan.party->vars) {
+      auto filled = expand_fills(substitute(value, context.substitutions));
+      if (!filled) start_error = plan.party->name + ": var " + name + ": " + filled.error().message;
+      else l.keys[name] = *filled;
+    }
     l.keys["domain"] = env.target->domain;
     l.keys["token"] = token;
     l.out_dir = folder;

@@ -137,6 +137,7 @@ void Engine::on_in_dialog_request(sip::TransactionId server, const sip::Message&
     (void)transactions_.respond(server, std::move(ok));
     return;
   }
+  if (method == "REFER") return on_refer(server, request, *l);
   if (method == "OPTIONS" || method == "INFO" || method == "NOTIFY") {
     respond(server, request, 200);
     return;

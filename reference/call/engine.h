@@ -55,6 +55,9 @@ class Engine final : public sip::TransactionUser {
   void on_ack(const sip::Message& ack);
   void on_cancel(sip::TransactionId server, const sip::Message& cancel);
   void on_options(sip::TransactionId server, const sip::Message& request);
+  void on_refer(sip::TransactionId server, const sip::Message& refer, Leg& leg);
+  void respond_with_warning(sip::TransactionId server, const sip::Message& request, int status,
+                            const std::string& host, std::string_view warning);
   void on_invite_response(Leg& leg, const sip::Message& response);
   void respond(sip::TransactionId server, const sip::Message& request, int status,
                std::string_view reason = {});

@@ -95,6 +95,13 @@ std::string warning_text(std::string_view text) {
 }
 }  // namespace
 
+void Engine::respond_with_warning(sip::TransactionId server, const sip::Message& request, int status,
+                                  const std::string& host, std::string_view warning) {
+  auto response = sip::make_response(request, status, {}, sip::random_token(10));
+  if (!warning.empty()) response.add("Warning", "399 " + host + " \"" + warning_text(warning) + "\"");
+  (void)transactions_.respond(server, std::move(response));
+}
+
 void Engine::reject(Leg& l, int status, std::string_view warning) {
   if (l.state != LegState::offered) return;
   auto response = sip::make_response(l.invite, status, {}, l.local_tag);
