@@ -55,7 +55,8 @@ void Engine::run(Session& s) {
   }
   if (!s.over) {
     log::info(s.call_sid, "twiml-ended", "");
-    end_session(s);
+    // Never answered (answerOnBridge): 486 when the last dial found the callee busy, else 480.
+    end_session(s, s.dial && s.dial->status == DialStatus::busy ? 486 : 480);
   }
 }
 
