@@ -218,7 +218,7 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
       if (!filled) start_error = plan.party->name + ": var " + name + ": " + filled.error().message;
       else l.keys[name] = *filled;
     }
-    l.keys["domain"] = env.target->domain;
+    l.keys.try_emplace("domain", env.target->domain);  // a case may call another domain
     l.keys["token"] = token;
     l.out_dir = folder;
     l.timeout_s = timeout;
