@@ -77,6 +77,9 @@ struct RequestCheck {
   std::optional<std::string> method;  // GET or POST
   std::vector<ParamCheck> params;
   std::optional<int> count;  // exact number of matching requests; default: at least one
+  // X-Twilio-Signature verified by the mock server with the account's auth token: valid (true)
+  // or not (false); unchecked when unset.
+  std::optional<bool> signature_valid;
   Level level = Level::doc;
   Location where;
 };

@@ -395,7 +395,7 @@ Result<void> CaseParser::expect(const YAML::Node& node) {
 
 Result<RequestCheck> CaseParser::request(const YAML::Node& node) {
   auto fields = r_.fields(node, "a request expectation",
-                          {"path", "method", "params", "count", "level"}, {"path"});
+                          {"path", "method", "params", "count", "signature", "level"}, {"path"});
   if (!fields) return std::unexpected(fields.error());
   RequestCheck out;
   out.where = r_.at(node);
@@ -420,6 +420,10 @@ Result<RequestCheck> CaseParser::request(const YAML::Node& node) {
       auto count = r_.integer(field.value, "count", 0, 10000);
       if (!count) return std::unexpected(count.error());
       out.count = *count;
+    } else if (field.key == "signature") {
+      auto signature = r_.choice(field.value, "signature", {"valid", "invalid"});
+      if (!signature) return std::unexpected(signature.error());
+      out.signature_valid = *signature == "valid";
     } else if (field.key == "level") {
       auto check_level = level(field.value);
       if (!check_level) return std::unexpected(check_level.error());

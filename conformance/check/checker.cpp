@@ -154,18 +154,23 @@ std::string describe_request(const RequestCheck& check, const CheckContext& cont
       (check.method ? *check.method + " " : "") + substitute(check.path, context.substitutions);
   for (std::size_t i = 0; i < check.params.size(); ++i)
     text += (i == 0 ? " with " : ", ") + describe_param(check.params[i], context);
+  if (check.signature_valid)
+    text += std::string(check.params.empty() ? " with " : ", ") +
+            (*check.signature_valid ? "a valid" : "an invalid") + " X-Twilio-Signature";
   if (!check.count) return text + " (at least one)";
   if (*check.count == 0) return "no " + text;
   return text + " (exactly " + std::to_string(*check.count) + ")";
 }
 
 // How well one request fits a RequestCheck: path and method first (a request to another path
-// is never "closer" than one to the right path), then the number of parameters that pass.
+// is never "closer" than one to the right path), then the number of parameters (and the
+// signature, when checked) that pass.
 struct RequestFit {
   bool path = false;
   bool method = false;
   std::size_t params_ok = 0;
-  std::vector<std::string> mismatches;  // "To = \"sip:x\"" for each failing parameter
+  // "To = \"sip:x\"" for each failing parameter, "X-Twilio-Signature invalid" for the signature
+  std::vector<std::string> mismatches;
   bool full() const { return path && method && mismatches.empty(); }
   int score() const {
     return (path ? 10000 : 0) + (method ? 1000 : 0) + static_cast<int>(params_ok);
@@ -185,6 +190,11 @@ Result<RequestFit> fit(const RequestCheck& check, const WebhookEvent& request,
     else
       result.mismatches.push_back(param.name + " = " + outcome->actual);
   }
+  if (check.signature_valid && request.signature_valid == *check.signature_valid)
+    ++result.params_ok;
+  else if (check.signature_valid)
+    result.mismatches.push_back(std::string("X-Twilio-Signature ") +
+                                (request.signature_valid ? "valid" : "invalid"));
   return result;
 }
 

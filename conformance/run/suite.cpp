@@ -159,7 +159,8 @@ int run_suite(const RunOptions& given) {
     }
     managed = std::move(*started);
   } else {
-    std::printf("external target %s: its voice URL must be %s/voice\n", profile->name.c_str(), mock.base_url().c_str());
+    std::printf("external target %s: configure its voice URL as %s/voice and its voice fallback URL as "
+                "%s/fallback (both POST)\n", profile->name.c_str(), mock.base_url().c_str(), mock.base_url().c_str());
   }
 
   CaseEnvironment env;

@@ -35,7 +35,8 @@ std::string url_base(const std::string& url) {
 }
 
 // sipref's config (reference/config/example.yaml): one account, the profile's edges on the
-// ingress port, the edge holding the ingress address as `listen`, one domain -> voice_url.
+// ingress port, the edge holding the ingress address as `listen`, one domain -> voice_url (and
+// <base>/fallback as its fallback URL).
 Result<std::string> sipref_config(const TargetProfile& profile, const std::string& voice_url) {
   const EdgeRange* listen = nullptr;
   for (const auto& edge : profile.edges)
@@ -69,6 +70,10 @@ Result<std::string> sipref_config(const TargetProfile& profile, const std::strin
   out << YAML::Key << "account" << YAML::Value << profile.account_sid;
   out << YAML::Key << "voice_url" << YAML::Value << voice_url;
   out << YAML::Key << "voice_method" << YAML::Value << "POST";
+  // Always configured, so that fallback cases need no config of their own; a case that serves
+  // no /fallback gets 404 there, and the call then ends as with no fallback [webhook.fallback].
+  out << YAML::Key << "voice_fallback_url" << YAML::Value << url_base(voice_url) + "/fallback";
+  out << YAML::Key << "voice_fallback_method" << YAML::Value << "POST";
   out << YAML::EndMap << YAML::EndSeq;
   out << YAML::EndMap;
   if (!out.good()) return fail("cannot write the target config: " + out.GetLastError());
@@ -149,6 +154,11 @@ Result<std::unique_ptr<ManagedTarget>> ManagedTarget::start(const TargetProfile&
                                                             double ready_timeout_s) {
   if (!profile.managed)
     return fail("profile " + profile.name + " is external: the harness does not start it");
+  // Another process answering on the ingress would pass the readiness probe for ours.
+  if (auto other = probe_options(profile.ingress_host, profile.ingress_port, 0.3); other)
+    return fail("something already answers SIP on " + profile.ingress_host + ":" +
+                std::to_string(profile.ingress_port) + " (status " + std::to_string(*other) +
+                "); stop it before starting the managed target");
   auto config = sipref_config(profile, voice_url);
   if (!config) return std::unexpected(config.error());
   std::error_code ec;
@@ -173,6 +183,7 @@ Result<std::unique_ptr<ManagedTarget>> ManagedTarget::start(const TargetProfile&
   if (ec) return fail("cannot start " + command.string() + ": " + ec.message());
   if (auto ready = await_ready(impl.child, profile, impl.log_path, ready_timeout_s); !ready)
     return std::unexpected(ready.error());  // ~Impl stops it
+  if (!target->alive()) return fail("the target exited right after answering OPTIONS; see " + target->log_path());
   return target;
 }
 

@@ -147,6 +147,7 @@ TEST_F(ValidCase, Requests) {
   EXPECT_EQ(voice.method, "POST");
   EXPECT_EQ(voice.count, 1);
   EXPECT_EQ(voice.level, Level::ref);
+  EXPECT_EQ(voice.signature_valid, true);
   EXPECT_EQ(voice.where.to_string(), path_ + ":27:7");
   ASSERT_EQ(voice.params.size(), 6u);
   const std::vector<std::tuple<std::string, ParamCheck::Op, std::string>> params = {
@@ -165,6 +166,7 @@ TEST_F(ValidCase, Requests) {
   EXPECT_EQ(action.path, "/action");
   EXPECT_FALSE(action.method.has_value());
   EXPECT_FALSE(action.count.has_value());
+  EXPECT_FALSE(action.signature_valid.has_value());
   EXPECT_EQ(action.level, Level::doc);
 }
 
@@ -258,6 +260,8 @@ TEST(CaseLoaderErrors, BadEnumValues) {
                     "bad value 'sctp' for transport: expected udp or tcp or tls");
   expect_case_error(kHead + kCaller + "expect:\n  requests: [ { path: /voice, level: strict } ]\n",
                     "7:38", "bad value 'strict' for level: expected doc or ref");
+  expect_case_error(kHead + kCaller + "expect:\n  requests: [ { path: /voice, signature: yes } ]\n",
+                    "7:42", "bad value 'yes' for signature: expected valid or invalid");
 }
 
 TEST(CaseLoaderErrors, BadFaultKind) {

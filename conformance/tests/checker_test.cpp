@@ -87,6 +87,7 @@ struct Req {
     return check.params.push_back(ParamCheck{std::move(name), op, std::move(value)}), *this;
   }
   Req& count(int n) { return check.count = n, *this; }
+  Req& signature(bool valid) { return check.signature_valid = valid, *this; }
   Req& level(Level l) { return check.level = l, *this; }
   Req& line(int n) { return check.where = Location{"case.yaml", n, 7}, *this; }
   operator RequestCheck() const { return check; }
@@ -399,6 +400,32 @@ TEST(Checker, RequestCountZero) {
   EXPECT_EQ(result.verdict, Verdict::fail);
   EXPECT_EQ(result.observed, "1 matching: #9 at 3.000 s");
   EXPECT_EQ(result.event, 9u);
+}
+
+TEST(Checker, RequestSignature) {
+  Fixture f;
+  f.test.expect.requests = {Req("/voice").method("POST").signature(true)};
+  Timeline timeline = basic_call();
+  timeline.events[3].webhook.signature_valid = true;
+  CheckResult result = f.only(timeline);
+  EXPECT_EQ(result.verdict, Verdict::pass);
+  EXPECT_EQ(result.expected, "POST /voice with a valid X-Twilio-Signature (at least one)");
+
+  timeline.events[3].webhook.signature_valid = false;
+  result = f.only(timeline);
+  EXPECT_EQ(result.verdict, Verdict::fail);
+  EXPECT_EQ(result.observed,
+            "no matching request; closest: #3 at 0.020 s: POST /voice with X-Twilio-Signature "
+            "invalid");
+
+  // Expecting an invalid one (a harness self-test of the mock server's verdict) and alongside
+  // parameters.
+  f.test.expect.requests = {
+      Req("/voice").param("CallStatus", ParamCheck::Op::equals, "ringing").signature(false)};
+  result = f.only(timeline);
+  EXPECT_EQ(result.verdict, Verdict::pass);
+  EXPECT_EQ(result.expected,
+            "/voice with CallStatus = \"ringing\", an invalid X-Twilio-Signature (at least one)");
 }
 
 TEST(Checker, BadRegexIsAHarnessError) {

@@ -77,6 +77,7 @@ TEST_F(ManagedTargetTest, StartsSiprefWhichAnswersOptionsAndStops) {
     auto config = read_all(dir / "target.yaml");
     for (const char* wanted :
          {"listen: ashburn", "voice_url: http://127.0.0.1:18099/voice",
+          "voice_fallback_url: http://127.0.0.1:18099/fallback",
           "debugger_webhook: http://127.0.0.1:18099/debugger", "enhanced_sip: true",
           "name: conformance.sip.twilio.local", "sid: ACc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0",
           "dublin: {address: 127.0.9.32, udp_port: 5160, tcp_port: 5160}"})

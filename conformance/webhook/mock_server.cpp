@@ -276,6 +276,7 @@ MockServer::~MockServer() {
 Result<void> MockServer::start() {
   Impl& impl = *impl_;
   if (impl.thread_.joinable()) return fail("mock webhook server: already started");
+  impl.server_.set_tcp_nodelay(true);  // answers go out at once: no Nagle wait in call timelines
   if (impl.port_ == 0) {
     const int bound = impl.server_.bind_to_any_port(impl.address_);
     if (bound <= 0) {

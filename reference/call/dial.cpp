@@ -65,7 +65,7 @@ void Engine::start_dial(Session& s, twiml::Dial dial) {
                                         [this, sid = s.call_sid] { on_dial_timeout(sid); });
 }
 
-void Engine::start_sip_leg(Session& s, const twiml::Sip&, const SipTarget& target) {
+void Engine::start_sip_leg(Session& s, const twiml::Sip& noun, const SipTarget& target) {
   Leg& in = *leg(s.inbound);
   Leg& child = new_leg(s, false);
   child.call_sid = new_sid("CA");
@@ -100,6 +100,8 @@ void Engine::start_sip_leg(Session& s, const twiml::Sip&, const SipTarget& targe
   child.invite_transaction = transactions_.send_request(std::move(invite), child.flow);
   client_transactions_[child.invite_transaction] = child.id;
   s.dial->legs.push_back(child.id);
+  if (auto watched = status_callbacks_.leg_started(s, child, noun.status_callback); !watched)
+    raise(s, watched.error());
   log::info(child.call_sid, "dialling", request_uri + " from " + target.edge + " for " + s.call_sid);
 }
 
@@ -109,6 +111,7 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
   const int status = response.status();
   if (status < 200) {
     if (l.state == LegState::calling) l.state = LegState::proceeding;
+    if (status == 180 || status == 183) status_callbacks_.leg_ringing(l.id);
     return;
   }
   if (status >= 300) {
@@ -139,6 +142,7 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
   l.remote_sdp = response.body();
   l.answer_x_headers = x_headers_of(response);
   l.answered_at = timers_.now();
+  status_callbacks_.leg_answered(l.id);
   const bool wanted = s && !s->over && s->dial && s->dial->winner == 0 && l.state != LegState::cancelling;
   l.state = LegState::confirmed;
   if (!wanted) {  // a late 200 from a leg that lost (or was cancelled): ACK and BYE it

@@ -178,16 +178,12 @@ void Engine::on_failure(sip::TransactionId id, sip::TransactionFailure why) {
   client_transactions_.erase(it);
   Leg* l = leg(leg_id);
   if (!l) return;
-  const int status = why == sip::TransactionFailure::timeout ? 408 : 503;
   log::info(l->call_sid, "transaction-failed", why == sip::TransactionFailure::timeout ? "timeout" : "transport error");
-  if (l->inbound || l->state == LegState::ending || l->answered()) {
-    l->state = LegState::ended;  // a BYE that got no answer: the leg is gone all the same
-    leg_ended(*l);
-    return;
-  }
-  auto synthetic = sip::Message::response(status, "");
-  synthetic.add("CSeq", "1 INVITE");
-  on_invite_response(*l, synthetic);
+  const bool dialling = !l->inbound && !l->answered() && l->state != LegState::ending;
+  l->state = LegState::ended;  // a BYE that got no answer: the leg is gone all the same
+  if (dialling) l->final_status = 0;  // no final response at all: DialCallStatus failed [dial.status-mapping]
+  leg_ended(*l);
+  if (Session* s = session(l->session_sid); s && dialling) on_child_failed(*s, *l);
 }
 
 }  // namespace sipref::call

@@ -10,6 +10,7 @@
 #include "call/leg.h"
 #include "call/session.h"
 #include "call/sip_target.h"
+#include "call/status_callbacks.h"
 #include "config/config.h"
 #include "sip/dialog_table.h"
 #include "sip/timers.h"
@@ -77,6 +78,7 @@ class Engine final : public sip::TransactionUser {
 
   // TwiML (program.cpp)
   void fetch_twiml(Session& session, std::string url, HttpMethod method, webhook::Params params);
+  bool fetch_fallback(Session& session, const Alert& failure, const std::string& failed_url);
   void raise(const Session& session, const Alert& alert);
   void run_verb(Session& session, const twiml::Verb& verb, bool& wait);
   void after(Session& session, Duration delay);
@@ -85,7 +87,7 @@ class Engine final : public sip::TransactionUser {
   webhook::Params voice_params(const Session& session) const;
   void end_session(Session& session, int unanswered_status = 480);
   // The call ends because no usable TwiML came [webhook.failure-no-fallback]: 500 with a Warning
-  // when unanswered, else BYE with a Reason naming the alert.
+  // when unanswered, else BYE with a Reason naming the alert. The caller has raised the alert.
   void fail_session(Session& session, const Alert& alert);
   void maybe_destroy(Session& session);
   Session* session(const std::string& call_sid);
@@ -112,6 +114,11 @@ class Engine final : public sip::TransactionUser {
   std::unordered_map<sip::TransactionId, LegId> client_transactions_;  // INVITE/BYE we sent
   std::unordered_map<sip::TransactionId, LegId> server_invites_;       // INVITEs we received
   LegId next_leg_id_ = 1;
+  // Dialled legs' status callbacks; requests go through webhooks_, resolved when each is sent.
+  StatusCallbacks status_callbacks_{
+      [this](webhook::Request request, webhook::WebhookClient::Done done) {
+        webhooks_->fetch(std::move(request), std::move(done));
+      }};
   std::uint16_t next_media_port_ = 20000;
   std::unique_ptr<webhook::WebhookClient> webhooks_;  // last: destroyed first, while we exist
 };

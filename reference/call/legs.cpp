@@ -148,6 +148,7 @@ void Engine::cancel(Leg& l) {
 void Engine::leg_ended(Leg& l) {
   if (l.dialog) dialogs_.erase(l.dialog->id());
   if (l.inbound) server_invites_.erase(l.invite_transaction);
+  if (!l.inbound) status_callbacks_.leg_ended(l, timers_.now());  // [sip.status-callback]
   std::string session_sid = l.session_sid;
   if (Session* s = session(session_sid)) maybe_destroy(*s);
 }

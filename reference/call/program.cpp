@@ -2,6 +2,8 @@
 // Session::next_verb); a verb that takes time returns and run() is called again when it is done.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <expected>
+#include <utility>
 
 #include "call/engine.h"
 #include "twiml/parser.h"
@@ -9,6 +11,18 @@
 #include "webhook/url.h"
 
 namespace sipref::call {
+namespace {
+
+// A fetch's document, or the alert that makes the fetch a failure: the HTTP outcome
+// [webhook.http-error, webhook.timeout, webhook.content-type], then the TwiML [twiml.parse].
+std::expected<twiml::Document, Alert> document_of(const webhook::Response& response) {
+  if (!response.ok())
+    return std::unexpected(
+        Alert{response.alert, "webhook " + response.url + " failed: " + response.detail});
+  return twiml::parse_twiml(response.body);
+}
+
+}  // namespace
 
 void Engine::raise(const Session& s, const Alert& alert) {
   const bool error = alert.level() == AlertLevel::error;
@@ -29,14 +43,34 @@ void Engine::fetch_twiml(Session& s, std::string url, HttpMethod method, webhook
   });
 }
 
+// Requests the voice URL's fallback, when the entry point has one, with the voice request's
+// parameters plus ErrorCode and ErrorUrl [webhook.fallback]; false when it has none.
+bool Engine::fetch_fallback(Session& s, const Alert& failure, const std::string& failed_url) {
+  if (!s.domain || !s.domain->voice.fallback_url) return false;
+  const config::VoiceWebhook& voice = s.domain->voice;
+  webhook::Params params = voice_params(s);
+  params.add("ErrorCode", std::to_string(failure.code));
+  params.add("ErrorUrl", failed_url);
+  s.voice_failure = failure;
+  fetch_twiml(s, *voice.fallback_url, voice.fallback_method, std::move(params));
+  return true;
+}
+
 void Engine::on_twiml(const std::string& call_sid, webhook::Response response) {
   Session* s = session(call_sid);
   if (!s) return;
   s->fetching = false;
+  const bool voice_url = std::exchange(s->voice_fetch, false);
   if (s->over) return maybe_destroy(*s);
-  if (!response.ok()) return fail_session(*s, {response.alert, "webhook " + response.url + " failed: " + response.detail});
-  auto document = twiml::parse_twiml(response.body);
-  if (!document) return fail_session(*s, document.error());
+  auto document = document_of(response);
+  if (!document) {
+    raise(*s, document.error());
+    if (voice_url && fetch_fallback(*s, document.error(), response.url)) return;
+    // When the fallback fails too, the Warning or Reason names the voice URL's failure: the
+    // cause, and what the call shows when no fallback is configured.
+    return fail_session(*s, s->voice_failure.value_or(document.error()));
+  }
+  s->voice_failure.reset();
   for (const auto& warning : document->warnings) raise(*s, warning);
   s->program = std::move(*document);
   s->next_verb = 0;

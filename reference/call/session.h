@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "sip/timers.h"
 #include "twiml/document.h"
+#include "util/alert.h"
 
 namespace sipref::call {
 
@@ -41,6 +42,10 @@ struct Session {
   std::size_t next_verb = 0;
   std::string document_url;  // base URL for the document's relative URLs
   bool fetching = false;     // a TwiML fetch is in flight
+  // Only the voice URL has a fallback [webhook.fallback]; while the fallback is fetched,
+  // voice_failure is what the call fails with if it gives no TwiML either.
+  bool voice_fetch = false;  // the fetch in flight is the voice URL's
+  std::optional<Alert> voice_failure;
   std::optional<DialRun> dial;
   bool over = false;         // the parent call has ended; no more verbs run
 };

@@ -68,6 +68,7 @@ void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite
   sessions_.emplace(s.call_sid, std::move(owned));
 
   send_provisional(in, 180);
+  s.voice_fetch = true;
   fetch_twiml(s, domain->voice.url, domain->voice.method, voice_params(s));
 }
 
@@ -113,7 +114,6 @@ void Engine::end_session(Session& s, int unanswered_status) {
 }
 
 void Engine::fail_session(Session& s, const Alert& alert) {
-  raise(s, alert);
   Leg* in = leg(s.inbound);
   if (in && in->state == LegState::offered) {
     reject(*in, 500, std::to_string(alert.code) + " " + alert.message);

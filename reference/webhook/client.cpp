@@ -80,6 +80,7 @@ class Connections {
       }
       client = std::make_unique<httplib::Client>(url.origin());
       client->set_keep_alive(true);
+      client->set_tcp_nodelay(true);  // headers and body go in separate writes: no Nagle wait
       client->set_url_encode(false);  // targets are already encoded; '+' must stay '+'
     }
     return *client;
