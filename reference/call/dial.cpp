@@ -86,7 +86,7 @@ void Engine::start_sip_leg(Session& s, const twiml::Sip& noun, const SipTarget& 
   invite.add("CSeq", "1 INVITE");
   invite.add("Contact", "<" + child.local_contact + ">");
   invite.add("Max-Forwards", "70");
-  invite.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY");
+  invite.add("Allow", std::string(kAllowedMethods));
   for (const auto& header : target.headers) invite.add(header.name, header.value);
   invite.add("X-Twilio-ApiVersion", "2010-04-01");
   invite.add("X-Twilio-AccountSid", s.account->sid);

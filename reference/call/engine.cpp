@@ -31,7 +31,6 @@ EdgeNames edge_names_of(const config::Config& config) {
   return names;
 }
 
-constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY";
 
 }  // namespace
 
@@ -56,7 +55,7 @@ Engine::~Engine() {
 void Engine::respond(sip::TransactionId server, const sip::Message& request, int status,
                      std::string_view reason) {
   auto response = sip::make_response(request, status, reason, status > 100 ? sip::random_token(10) : "");
-  if (status == 405 || (request.method() == "OPTIONS" && status == 200)) response.add("Allow", std::string(kAllow));
+  if (status == 405 || (request.method() == "OPTIONS" && status == 200)) response.add("Allow", std::string(kAllowedMethods));
   if (auto sent = transactions_.respond(server, std::move(response)); !sent)
     log::warn("", "respond-failed", sent.error().message);
 }
@@ -74,7 +73,7 @@ void Engine::on_request(sip::TransactionId server, const sip::Message& request, 
 
 void Engine::on_options(sip::TransactionId server, const sip::Message& request) {
   auto response = sip::make_response(request, 200, {}, sip::random_token(10));
-  response.add("Allow", std::string(kAllow));
+  response.add("Allow", std::string(kAllowedMethods));
   response.add("Accept", "application/sdp");
   (void)transactions_.respond(server, std::move(response));
 }

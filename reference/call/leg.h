@@ -57,6 +57,9 @@ struct Leg {
   }
 };
 
+// Methods sipref accepts in a dialog, for Allow headers (OPTIONS, 405, INVITE, 200).
+inline constexpr std::string_view kAllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY";
+
 // The X- headers of a message, as the provider reports them back (never User-to-User or other
 // non-X headers [sip.headers.uui-not-returned]).
 std::vector<sip::Header> x_headers_of(const sip::Message& message);

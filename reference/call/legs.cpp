@@ -60,7 +60,7 @@ void Engine::answer(Leg& l, std::string sdp) {
   if (l.state != LegState::offered) return;
   auto ok = sip::make_response(l.invite, 200, {}, l.local_tag);
   ok.add("Contact", "<" + l.local_contact + ">");
-  ok.add("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY");
+  ok.add("Allow", std::string(kAllowedMethods));
   if (!sdp.empty()) {
     ok.add("Content-Type", "application/sdp");
     ok.set_body(sdp);
@@ -93,19 +93,23 @@ std::string warning_text(std::string_view text) {
   for (char c : text.substr(0, 200)) out.push_back(c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 ? '\'' : c);
   return out;
 }
+
+void add_warning(sip::Message& response, const std::string& host, std::string_view text) {
+  if (!text.empty()) response.add("Warning", "399 " + host + " \"" + warning_text(text) + "\"");
+}
 }  // namespace
 
 void Engine::respond_with_warning(sip::TransactionId server, const sip::Message& request, int status,
                                   const std::string& host, std::string_view warning) {
   auto response = sip::make_response(request, status, {}, sip::random_token(10));
-  if (!warning.empty()) response.add("Warning", "399 " + host + " \"" + warning_text(warning) + "\"");
+  add_warning(response, host, warning);
   (void)transactions_.respond(server, std::move(response));
 }
 
 void Engine::reject(Leg& l, int status, std::string_view warning) {
   if (l.state != LegState::offered) return;
   auto response = sip::make_response(l.invite, status, {}, l.local_tag);
-  if (!warning.empty()) response.add("Warning", "399 " + l.flow.local.ip + " \"" + warning_text(warning) + "\"");
+  add_warning(response, l.flow.local.ip, warning);
   (void)transactions_.respond(l.invite_transaction, std::move(response));
   l.state = LegState::ended;
   log::info(l.call_sid, "rejected", std::to_string(status));

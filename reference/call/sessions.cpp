@@ -91,10 +91,8 @@ webhook::Params Engine::voice_params(const Session& s) const {
   }
   p.add("SipCallId", std::string(in.invite.header("Call-ID").value_or("")));
   p.add("SipSourceIp", in.flow.remote.ip);
-  for (const auto& h : in.invite.headers()) {
-    bool x_header = h.name.size() > 2 && sip::iequals(h.name.substr(0, 2), "x-");
-    if (x_header || sip::iequals(h.name, "User-to-User")) p.add("SipHeader_" + h.name, h.value);
-  }
+  for (const auto& h : x_headers_of(in.invite)) p.add("SipHeader_" + h.name, h.value);
+  if (auto uui = in.invite.header("User-to-User")) p.add("SipHeader_User-to-User", std::string(*uui));
   return p;
 }
 
