@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "call/engine.h"
+#include "sip/digest.h"
 #include "sip/headers.h"
 #include "sip/response.h"
 #include "sip/uri.h"
@@ -50,59 +51,142 @@ void Engine::start_dial(Session& s, twiml::Dial dial) {
   if (!dial.answer_on_bridge.value) answer(in, local_sdp_for(in, s.edge, in.remote_sdp));
   s.dial = DialRun{};
   s.dial->verb = std::move(dial);
-  for (const auto& noun : s.dial->verb.nouns) {
-    if (const auto* sip_noun = std::get_if<twiml::Sip>(&noun)) {
-      auto resolved = resolve_sip_target(sip_noun->uri, edge_names_);
-      for (const auto& alert : resolved.alerts) raise(s, alert);
-      if (resolved.target) start_sip_leg(s, *sip_noun, *resolved.target);
-    } else {
-      raise(s, {12200, "<" + std::string(twiml::name_of(noun)) + "> is not dialled by this build: skipped"});
-    }
+  const auto& nouns = s.dial->verb.nouns;
+  if (auto refused = refuse_nouns(nouns, s.account->enhanced_sip)) {
+    raise(s, *refused);
+    return finish_dial(s, DialStatus::failed, 0);
   }
-  if (s.dial->legs.empty()) return finish_dial(s, DialStatus::failed, 0);
-  const auto ring_for = std::chrono::seconds(s.dial->verb.timeout.value) + config_.timers.dial_buffer;
-  s.dial->timeout_timer = timers_.start(std::chrono::duration_cast<Duration>(ring_for),
-                                        [this, sid = s.call_sid] { on_dial_timeout(sid); });
+  s.dial->fork.emplace(nouns.size(), s.dial->verb.sequential.value);
+  dial_step(s, s.dial->fork->first_step());
 }
 
-void Engine::start_sip_leg(Session& s, const twiml::Sip& noun, const SipTarget& target) {
+// Dials the nouns of one step (all of them, or the next one when sequential), then lets the
+// fork decide: ring with a timeout, or move on / finish when no leg is alive.
+void Engine::dial_step(Session& s, const std::vector<std::size_t>& nouns) {
+  for (std::size_t index : nouns) {
+    if (!s.dial || s.dial->status) return;
+    dial_noun(s, s.dial->verb.nouns[index]);
+  }
+  if (s.dial && !s.dial->status) apply(s, s.dial->fork->step_started());
+}
+
+void Engine::dial_noun(Session& s, const twiml::Noun& noun) {
+  NounPlan plan;
+  if (const auto* sip_noun = std::get_if<twiml::Sip>(&noun)) {
+    plan = plan_sip(*sip_noun, edge_names_);
+  } else if (const auto* number = std::get_if<twiml::Number>(&noun)) {
+    plan = plan_number(*number, config_.pstn_gateway);
+  } else {
+    plan.alerts.push_back({12200, "<" + std::string(twiml::name_of(noun)) + "> is not dialled by this build: skipped"});
+  }
+  for (const auto& alert : plan.alerts) raise(s, alert);
+  if (plan.fail_status) fail_leg_unstarted(s, *plan.fail_status, std::string(twiml::name_of(noun)));
+  for (const auto& leg_plan : plan.legs) start_leg(s, leg_plan);
+}
+
+// Performs what the fork decided, in its order.
+void Engine::apply(Session& s, DialFork::Next next) {
+  if (!s.dial) return;
+  for (LegId id : next.cancel)
+    if (Leg* l = leg(id)) cancel(*l);
+  for (LegId id : next.hang_up)
+    if (Leg* l = leg(id)) {
+      log::info(l->call_sid, "late-answer", "hanging up the losing leg");
+      hang_up(*l);
+    }
+  if (next.bridge)
+    if (Leg* winner = leg(next.bridge)) on_child_answered(s, *winner);
+  if (!next.start.empty() || next.arm_timer || next.finished)
+    if (s.dial->timeout_timer) timers_.stop(std::exchange(s.dial->timeout_timer, 0));
+  if (!next.start.empty()) return dial_step(s, next.start);
+  if (next.arm_timer) {
+    const auto ring_for = std::chrono::seconds(s.dial->verb.timeout.value) + config_.timers.dial_buffer;
+    s.dial->timeout_timer = timers_.start(std::chrono::duration_cast<Duration>(ring_for),
+                                          [this, sid = s.call_sid] { on_dial_timeout(sid); });
+  }
+  if (next.finished) {
+    const Leg* reported = leg(*next.finished);
+    // A leg whose 200 crossed our CANCEL was not answered for the caller: no-answer.
+    const DialStatus status = !reported                   ? DialStatus::failed
+                              : reported->final_status / 100 == 2 ? DialStatus::no_answer
+                                                                  : dial_status_for(reported->final_status);
+    finish_dial(s, status, *next.finished);
+  }
+}
+
+void Engine::start_leg(Session& s, const LegPlan& plan) {
   Leg& in = *leg(s.inbound);
   Leg& child = new_leg(s, false);
   child.call_sid = new_sid("CA");
-  child.edge = target.edge;
-  const std::string request_uri = target.request_uri.to_string_without_headers();
-  child.flow = flow_to(request_uri, target.edge);
-  child.local_contact = contact_for(target.edge, target.transport);
-  const config::Edge* edge = config_.find_edge(target.edge);
+  child.edge = plan.edge;
+  child.flow = plan.flow ? *plan.flow : flow_to(plan.request_uri, plan.edge);
+  child.local_contact = contact_for(plan.edge, child.flow.transport);
+  child.sip_noun = plan.sip_noun;
+  child.credentials = plan.credentials;
+  const config::Edge* edge = config_.find_edge(plan.edge);
   auto caller = sip::parse_uri(s.from);
   const std::string caller_user = s.dial->verb.caller_id ? *s.dial->verb.caller_id
                                   : caller && !caller->user.empty() ? caller->user
                                                                     : "sipref";
 
-  auto invite = sip::Message::request("INVITE", request_uri);
+  auto invite = sip::Message::request("INVITE", plan.request_uri);
   invite.add("From", "<sip:" + caller_user + "@" + (edge ? edge->address : "127.0.0.1") + ">;tag=" + child.local_tag);
-  invite.add("To", "<" + request_uri + ">");
+  invite.add("To", "<" + plan.request_uri + ">");
   invite.add("Call-ID", sip::random_token(24) + "@" + (edge ? edge->address : "sipref"));
   invite.add("CSeq", "1 INVITE");
   invite.add("Contact", "<" + child.local_contact + ">");
   invite.add("Max-Forwards", "70");
   invite.add("Allow", std::string(kAllowedMethods));
-  for (const auto& header : target.headers) invite.add(header.name, header.value);
+  for (const auto& header : plan.headers) invite.add(header.name, header.value);
   invite.add("X-Twilio-ApiVersion", "2010-04-01");
   invite.add("X-Twilio-AccountSid", s.account->sid);
   invite.add("X-Twilio-CallSid", child.call_sid);
-  child.local_sdp = local_sdp_for(child, target.edge, in.remote_sdp);
+  child.local_sdp = local_sdp_for(child, plan.edge, in.remote_sdp);
   if (!child.local_sdp.empty()) {
     invite.add("Content-Type", "application/sdp");
     invite.set_body(child.local_sdp);
   }
   child.invite = invite;
+  s.dial->legs.push_back(child.id);
+  s.dial->fork->add_leg(child.id);  // before sending: a send error reports back at once
+  if (plan.status_callback)
+    if (auto watched = status_callbacks_.leg_started(s, child, *plan.status_callback); !watched)
+      raise(s, watched.error());
+  log::info(child.call_sid, "dialling", plan.request_uri + " from " + plan.edge + " for " + s.call_sid);
   child.invite_transaction = transactions_.send_request(std::move(invite), child.flow);
   client_transactions_[child.invite_transaction] = child.id;
+}
+
+// A noun that fails without an INVITE (e.g. a <Client> nobody registered for) still counts as a
+// leg that was tried, with its own CallSid and status [multi.client].
+void Engine::fail_leg_unstarted(Session& s, int status, const std::string& why) {
+  Leg& child = new_leg(s, false);
+  child.call_sid = new_sid("CA");
+  child.final_status = status;
+  child.state = LegState::ended;
+  child.ended_at = timers_.now();
   s.dial->legs.push_back(child.id);
-  if (auto watched = status_callbacks_.leg_started(s, child, noun.status_callback); !watched)
-    raise(s, watched.error());
-  log::info(child.call_sid, "dialling", request_uri + " from " + target.edge + " for " + s.call_sid);
+  s.dial->fork->add_leg(child.id);
+  log::info(child.call_sid, "dial-leg-failed", why + ": " + std::to_string(status) + " without an INVITE");
+  apply(s, s.dial->fork->failed(child.id));
+}
+
+// [sip.auth]: a 401/407 is answered once with the noun's credentials; the leg stays the same
+// call (same Call-ID, From tag), with CSeq + 1 in a new INVITE transaction.
+bool Engine::retry_with_credentials(Leg& l, const sip::Message& challenge) {
+  if (!l.credentials || l.auth_retried || l.state == LegState::cancelling) return false;
+  auto retry = sip::make_authorized_retry(l.invite, challenge, l.credentials->first, l.credentials->second,
+                                          sip::random_token(16));
+  if (!retry) {
+    log::warn(l.call_sid, "auth-failed", retry.error().message);
+    return false;
+  }
+  l.auth_retried = true;
+  l.invite = *retry;
+  l.invite_transaction = transactions_.send_request(std::move(*retry), l.flow);
+  client_transactions_[l.invite_transaction] = l.id;
+  log::info(l.call_sid, "auth-retry", std::to_string(challenge.status()) + " answered with credentials");
+  return true;
 }
 
 // A response to an INVITE we sent (a child leg).
@@ -116,6 +200,7 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
   }
   if (status >= 300) {
     if (l.state == LegState::ended) return;
+    if ((status == 401 || status == 407) && retry_with_credentials(l, response)) return;
     l.final_status = status;
     l.final_x_headers = x_headers_of(response);
     l.state = LegState::ended;
@@ -143,46 +228,58 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
   l.answer_x_headers = x_headers_of(response);
   l.answered_at = timers_.now();
   status_callbacks_.leg_answered(l.id);
-  const bool wanted = s && !s->over && s->dial && s->dial->winner == 0 && l.state != LegState::cancelling;
   l.state = LegState::confirmed;
-  if (!wanted) {  // a late 200 from a leg that lost (or was cancelled): ACK and BYE it
-    log::info(l.call_sid, "late-answer", "hanging up the losing leg");
-    hang_up(l);
-    return;
+  if (!s || s->over || !s->dial || !s->dial->fork || s->dial->status) {
+    log::info(l.call_sid, "late-answer", "the dial is over: hanging up");
+    return hang_up(l);
   }
-  on_child_answered(*s, l, response);
+  apply(*s, s->dial->fork->answered(l.id));
 }
 
-void Engine::on_child_answered(Session& s, Leg& child, const sip::Message&) {
+void Engine::on_child_answered(Session& s, Leg& child) {
   s.dial->winner = child.id;
-  if (s.dial->timeout_timer) timers_.stop(std::exchange(s.dial->timeout_timer, 0));
-  for (LegId id : s.dial->legs)
-    if (Leg* other = leg(id); other && other->id != child.id) cancel(*other);
   Leg& in = *leg(s.inbound);
   if (in.state == LegState::offered) answer(in, local_sdp_for(in, s.edge, child.remote_sdp));
+  const auto limit = std::chrono::seconds(s.dial->verb.time_limit.value);
+  s.dial->time_limit_timer = timers_.start(std::chrono::duration_cast<Duration>(limit),
+                                           [this, sid = s.call_sid] { on_time_limit(sid); });
   log::info(s.call_sid, "bridged", child.call_sid);
 }
 
 void Engine::on_child_failed(Session& s, Leg& child) {
-  if (!s.dial || s.dial->status || s.dial->winner != 0) return;
-  for (LegId id : s.dial->legs)
-    if (Leg* other = leg(id); other && other->state != LegState::ended) return;
-  finish_dial(s, dial_status_for(child.final_status), child.id);
+  if (!s.dial || s.dial->status || !s.dial->fork) return;
+  apply(s, s.dial->fork->failed(child.id));
 }
 
 void Engine::on_dial_timeout(const std::string& call_sid) {
   Session* s = session(call_sid);
-  if (!s || !s->dial) return;
+  if (!s || !s->dial || !s->dial->fork) return;
   s->dial->timeout_timer = 0;
   log::info(call_sid, "dial-timeout", "cancelling pending legs");
-  for (LegId id : s->dial->legs)
-    if (Leg* child = leg(id)) cancel(*child);
+  apply(*s, s->dial->fork->timed_out());
+}
+
+// [dial.time-limit]: the called party is hung up; the dial completed and the call goes on.
+void Engine::on_time_limit(const std::string& call_sid) {
+  Session* s = session(call_sid);
+  if (!s || !s->dial || s->dial->status) return;
+  s->dial->time_limit_timer = 0;
+  Leg* child = leg(s->dial->winner);
+  if (!child) return;
+  log::info(call_sid, "time-limit", "timeLimit reached: hanging up " + child->call_sid);
+  hang_up(*child);
+  finish_dial(*s, DialStatus::completed, child->id);
+}
+
+void Engine::stop_dial_timers(DialRun& dial) {
+  if (dial.timeout_timer) timers_.stop(std::exchange(dial.timeout_timer, 0));
+  if (dial.time_limit_timer) timers_.stop(std::exchange(dial.time_limit_timer, 0));
 }
 
 void Engine::finish_dial(Session& s, DialStatus status, LegId reported) {
   if (!s.dial || s.dial->status) return;
   s.dial->status = status;
-  if (s.dial->timeout_timer) timers_.stop(std::exchange(s.dial->timeout_timer, 0));
+  stop_dial_timers(*s.dial);
   log::info(s.call_sid, "dial-ended", std::string(to_string(status)));
   const Leg* in = leg(s.inbound);
   const bool caller_gone = !in || in->state == LegState::ended || in->state == LegState::ending;
@@ -215,6 +312,7 @@ webhook::Params Engine::dial_action_params(const Session& s, DialStatus status, 
     auto end = l->ended_at.value_or(timers_.now());
     p.add("DialCallDuration", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(end - *l->answered_at).count()));
   }
+  if (!l->sip_noun) return p;
   p.add("DialSipCallId", std::string(l->invite.header("Call-ID").value_or("")));
   if (l->final_status) p.add("DialSipResponseCode", std::to_string(l->final_status));
   for (const auto& h : l->answer_x_headers) p.add("SipHeader_" + h.name, h.value);
@@ -225,7 +323,7 @@ webhook::Params Engine::dial_action_params(const Session& s, DialStatus status, 
 // A BYE arrived on `l`: the other side of the bridge goes too, or the dial ends.
 void Engine::bridged_leg_hung_up(Session& s, Leg& l) {
   if (l.inbound) {
-    if (s.dial && s.dial->timeout_timer) timers_.stop(std::exchange(s.dial->timeout_timer, 0));
+    if (s.dial) stop_dial_timers(*s.dial);
     if (s.dial)
       for (LegId id : s.dial->legs)
         if (Leg* child = leg(id)) hang_up(*child);

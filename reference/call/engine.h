@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "call/dial_plan.h"
 #include "call/leg.h"
 #include "call/session.h"
 #include "call/sip_target.h"
@@ -94,10 +95,17 @@ class Engine final : public sip::TransactionUser {
 
   // <Dial> (dial.cpp)
   void start_dial(Session& session, twiml::Dial dial);
-  void start_sip_leg(Session& session, const twiml::Sip& noun, const SipTarget& target);
-  void on_child_answered(Session& session, Leg& child, const sip::Message& ok);
+  void dial_step(Session& session, const std::vector<std::size_t>& nouns);
+  void dial_noun(Session& session, const twiml::Noun& noun);
+  void apply(Session& session, DialFork::Next next);
+  void start_leg(Session& session, const LegPlan& plan);
+  void fail_leg_unstarted(Session& session, int status, const std::string& why);
+  bool retry_with_credentials(Leg& leg, const sip::Message& challenge);
+  void on_child_answered(Session& session, Leg& child);
   void on_child_failed(Session& session, Leg& child);
   void on_dial_timeout(const std::string& call_sid);
+  void on_time_limit(const std::string& call_sid);
+  void stop_dial_timers(DialRun& dial);
   void finish_dial(Session& session, DialStatus status, LegId reported);
   webhook::Params dial_action_params(const Session& session, DialStatus status, const Leg* reported) const;
   void bridged_leg_hung_up(Session& session, Leg& leg);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sip/dialog.h"
@@ -50,6 +51,10 @@ struct Leg {
   int final_status = 0;    // UAC: the final response to our INVITE (0 while pending)
   std::vector<sip::Header> answer_x_headers;  // X- headers of the 2xx [sip.answer.params]
   std::vector<sip::Header> final_x_headers;   // X- headers of the final message [sip.action.params]
+  // Dialled legs: what the <Dial> noun asked for.
+  bool sip_noun = false;   // dialled for a <Sip>: the action request gets DialSip* [sip.action.params]
+  std::optional<std::pair<std::string, std::string>> credentials;  // <Sip username password>
+  bool auth_retried = false;  // a digest challenge is answered once [sip.auth]
   std::optional<sip::Clock::time_point> answered_at;
   std::optional<sip::Clock::time_point> ended_at;
   bool answered() const {

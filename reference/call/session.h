@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "call/dial_fork.h"
 #include "call/leg.h"
 #include "config/config.h"
 #include "sip/timers.h"
@@ -23,9 +24,11 @@ DialStatus dial_status_for(int sip_status);
 
 struct DialRun {
   twiml::Dial verb;
+  std::optional<DialFork> fork;  // which nouns ring when, who wins [multi.*]
   std::vector<LegId> legs;  // every child leg started by this <Dial>, in document order
   LegId winner = 0;         // the first leg to answer (bridged)
-  sip::Timers::Handle timeout_timer = 0;
+  sip::Timers::Handle timeout_timer = 0;     // the ringing step's timeout + buffer [dial.timeout]
+  sip::Timers::Handle time_limit_timer = 0;  // the bridge's timeLimit [dial.time-limit]
   std::optional<DialStatus> status;  // set when the dial has ended
 };
 

@@ -100,7 +100,7 @@ webhook::Params Engine::voice_params(const Session& s) const {
 // `unanswered_status` when it was never answered.
 void Engine::end_session(Session& s, int unanswered_status) {
   s.over = true;
-  if (s.dial && s.dial->timeout_timer) timers_.stop(std::exchange(s.dial->timeout_timer, 0));
+  if (s.dial) stop_dial_timers(*s.dial);
   if (s.dial)
     for (LegId id : s.dial->legs)
       if (Leg* child = leg(id)) hang_up(*child);
@@ -139,7 +139,7 @@ void Engine::maybe_destroy(Session& s) {
     if (it == sessions_.end()) return;
     Session& gone = *it->second;
     std::erase_if(legs_, [&](const auto& entry) { return entry.second->session_sid == sid; });
-    if (gone.dial && gone.dial->timeout_timer) timers_.stop(gone.dial->timeout_timer);
+    if (gone.dial) stop_dial_timers(*gone.dial);
     log::info(sid, "call-ended", "");
     sessions_.erase(it);
   });

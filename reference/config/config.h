@@ -75,6 +75,13 @@ struct WebhookSettings {
   unsigned workers = 4;  // threads doing blocking HTTP requests
 };
 
+// Where <Number> legs go: sip:<E.164>@host:port over UDP, from `edge` [multi.number].
+struct PstnGateway {
+  std::string host;  // IPv4
+  std::uint16_t port = 5060;
+  std::string edge = "ashburn";
+};
+
 struct RestListen {
   std::string address;  // IPv4
   std::uint16_t port = 0;
@@ -92,6 +99,7 @@ struct Config {
   WebhookSettings webhook;
   std::string listen = "ashburn";  // edge that receives inbound calls
   std::optional<RestListen> rest;
+  std::optional<PstnGateway> pstn_gateway;
 
   const Account* find_account(std::string_view sid) const;
   const Edge* find_edge(std::string_view name) const;

@@ -367,10 +367,19 @@ RestListen read_rest(const Reader& at, const YAML::Node& node) {
                     port(at.child("port"), map.need("port"))};
 }
 
+PstnGateway read_pstn_gateway(const Reader& at, const YAML::Node& node) {
+  Mapping map(at, node, {"host", "port", "edge"});
+  PstnGateway gateway;
+  gateway.host = ipv4(at.child("host"), map.need("host"));
+  optional_field(map, at, "port", gateway.port, port);
+  optional_field(map, at, "edge", gateway.edge, text);
+  return gateway;
+}
+
 Config read_config(const Reader& at, const YAML::Node& root) {
   Mapping map(at, root,
               {"accounts", "edges", "tls", "domains", "numbers", "timers", "limits", "webhook",
-               "listen", "rest"});
+               "listen", "rest", "pstn_gateway"});
   Config config;
   config.source = at.source();
   config.accounts = read_accounts(at.child("accounts"), map.need("accounts"));
@@ -391,6 +400,10 @@ Config read_config(const Reader& at, const YAML::Node& root) {
     at.child("listen").fail(node ? *node : root, "edge '" + config.listen + "' is not configured");
   }
   optional_field(map, at, "rest", config.rest, read_rest);
+  optional_field(map, at, "pstn_gateway", config.pstn_gateway, read_pstn_gateway);
+  if (config.pstn_gateway && !config.find_edge(config.pstn_gateway->edge))
+    at.child("pstn_gateway").fail(map.need("pstn_gateway"),
+                                  "edge '" + config.pstn_gateway->edge + "' is not configured");
   return config;
 }
 

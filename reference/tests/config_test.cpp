@@ -63,6 +63,19 @@ TEST(ConfigExample, TheShippedExampleValidates) {
   EXPECT_EQ(config->limits.max_calls, 1000u);
   ASSERT_TRUE(config->rest.has_value());
   EXPECT_EQ(config->rest->port, 8088);
+  ASSERT_TRUE(config->pstn_gateway.has_value());
+  EXPECT_EQ(config->pstn_gateway->port, 5080);
+}
+
+TEST_F(ConfigFile, PstnGateway) {
+  auto config = load(kAccounts + "pstn_gateway:\n  host: 127.0.0.9\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->pstn_gateway->host, "127.0.0.9");
+  EXPECT_EQ(config->pstn_gateway->port, 5060);
+  EXPECT_EQ(config->pstn_gateway->edge, "ashburn");
+  expect_error(kAccounts + "pstn_gateway:\n  host: gw.example.com\n", "5:9: pstn_gateway.host: 'gw.example.com' is not an IPv4 address");
+  expect_error(kAccounts + "pstn_gateway:\n  host: 127.0.0.9\n  edge: mars\n",
+               "5:3: pstn_gateway: edge 'mars' is not configured");
 }
 
 TEST_F(ConfigFile, OnlyAccountsGivesEveryDefault) {
@@ -133,7 +146,7 @@ TEST_F(ConfigFile, TlsPathsAreTakenFromTheConfigFolder) {
 TEST_F(ConfigFile, UnknownKeys) {
   expect_error(kAccounts + "colour: blue\n",
                "4:1: unknown key 'colour' (known: accounts, edges, tls, domains, numbers, timers, "
-               "limits, webhook, listen, rest)");
+               "limits, webhook, listen, rest, pstn_gateway)");
   expect_error(kAccounts + "    region: us1\n",
                "4:5: accounts[0]: unknown key 'region' (known: sid, auth_token, debugger_webhook, "
                "enhanced_sip)");

@@ -1,0 +1,68 @@
+#include "call/dial_plan.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace sipref::call {
+
+std::optional<Alert> refuse_nouns(const std::vector<twiml::Noun>& nouns, bool enhanced_sip) {
+  if (nouns.size() > kMaxDialNouns)
+    return Alert{13250, "<Dial> holds " + std::to_string(nouns.size()) + " nouns, at most " +
+                            std::to_string(kMaxDialNouns) + " are allowed: nothing is dialled"};
+  const bool has_sip = std::any_of(nouns.begin(), nouns.end(),
+                                   [](const twiml::Noun& n) { return std::holds_alternative<twiml::Sip>(n); });
+  if (!enhanced_sip && has_sip && nouns.size() > 1)
+    return Alert{13250, "<Dial> with <Sip> holds " + std::to_string(nouns.size()) +
+                            " nouns, but the account's enhanced SIP features are off: nothing is dialled"};
+  return std::nullopt;
+}
+
+std::optional<std::string> to_e164(std::string_view text) {
+  std::string digits;
+  bool plus = false;
+  for (char c : text) {
+    if (c == '+' && digits.empty() && !plus) plus = true;
+    else if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+    else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') return std::nullopt;
+  }
+  if (plus && !digits.empty() && digits.size() <= 15 && digits.front() != '0') return "+" + digits;
+  if (!plus && digits.size() == 10) return "+1" + digits;
+  return std::nullopt;
+}
+
+NounPlan plan_sip(const twiml::Sip& noun, const EdgeNames& edges) {
+  NounPlan plan;
+  auto resolved = resolve_sip_target(noun.uri, edges);
+  plan.alerts = std::move(resolved.alerts);
+  if (!resolved.target) return plan;
+  LegPlan leg;
+  leg.request_uri = resolved.target->request_uri.to_string_without_headers();
+  leg.edge = resolved.target->edge;
+  leg.headers = std::move(resolved.target->headers);
+  leg.status_callback = &noun.status_callback;
+  if (noun.username && noun.password) leg.credentials.emplace(*noun.username, *noun.password);
+  leg.sip_noun = true;
+  plan.legs.push_back(std::move(leg));
+  return plan;
+}
+
+NounPlan plan_number(const twiml::Number& noun, const std::optional<config::PstnGateway>& gateway) {
+  NounPlan plan;
+  auto e164 = to_e164(noun.number);
+  if (!e164) {
+    plan.alerts.push_back({13224, "<Number> '" + noun.number + "' is not a valid phone number: not dialled"});
+    return plan;
+  }
+  if (!gateway) {
+    plan.alerts.push_back({13224, "<Number> " + *e164 + ": no PSTN gateway is configured: not dialled"});
+    return plan;
+  }
+  LegPlan leg;
+  leg.request_uri = "sip:" + *e164 + "@" + gateway->host + ":" + std::to_string(gateway->port);
+  leg.edge = gateway->edge;
+  leg.status_callback = &noun.status_callback;
+  plan.legs.push_back(std::move(leg));
+  return plan;
+}
+
+}  // namespace sipref::call

@@ -1,0 +1,93 @@
+// What each <Dial> noun dials: the 10-noun limit, the enhanced-SIP rule, <Number> through the
+// PSTN gateway and <Sip> credentials [multi.limit, sip.enhanced-off, multi.number, sip.auth].
+#include "call/dial_plan.h"
+
+#include <gtest/gtest.h>
+
+namespace sipref::call {
+namespace {
+
+twiml::Sip sip(std::string uri) {
+  twiml::Sip noun;
+  noun.uri = std::move(uri);
+  return noun;
+}
+
+twiml::Number number(std::string text) {
+  twiml::Number noun;
+  noun.number = std::move(text);
+  return noun;
+}
+
+std::vector<twiml::Noun> sips(std::size_t n) {
+  std::vector<twiml::Noun> nouns;
+  for (std::size_t i = 0; i < n; ++i) nouns.push_back(sip("sip:a@example.com"));
+  return nouns;
+}
+
+TEST(DialPlan, TenNounsAreDialledElevenAreRefused) {
+  EXPECT_FALSE(refuse_nouns(sips(10), true));
+  auto refused = refuse_nouns(sips(11), true);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, 13250);
+}
+
+TEST(DialPlan, EnhancedOffAllowsOneSipNounAlone) {
+  EXPECT_FALSE(refuse_nouns(sips(1), false));
+  ASSERT_TRUE(refuse_nouns(sips(2), false));
+  EXPECT_EQ(refuse_nouns(sips(2), false)->code, 13250);
+  std::vector<twiml::Noun> mixed{sip("sip:a@example.com"), number("+15551230000")};
+  EXPECT_TRUE(refuse_nouns(mixed, false));
+  EXPECT_FALSE(refuse_nouns(mixed, true));
+  std::vector<twiml::Noun> numbers{number("+15551230000"), number("+15551230001")};
+  EXPECT_FALSE(refuse_nouns(numbers, false));  // the rule is about <Sip>
+}
+
+TEST(DialPlan, NumbersBecomeE164) {
+  EXPECT_EQ(to_e164("+44 20 7946 0958"), "+442079460958");
+  EXPECT_EQ(to_e164("(415) 555-1212"), "+14155551212");
+  EXPECT_EQ(to_e164("+1.415.555.1212"), "+14155551212");
+  EXPECT_FALSE(to_e164("555-1212"));
+  EXPECT_FALSE(to_e164("+0123"));
+  EXPECT_FALSE(to_e164("+1234567890123456"));
+  EXPECT_FALSE(to_e164("client:alice"));
+}
+
+TEST(DialPlan, NumberGoesToTheGatewayFromItsEdge) {
+  twiml::Number noun = number("+15551230000");
+  auto plan = plan_number(noun, config::PstnGateway{.host = "127.0.0.9", .port = 5080, .edge = "dublin"});
+  ASSERT_EQ(plan.legs.size(), 1u);
+  EXPECT_EQ(plan.legs[0].request_uri, "sip:+15551230000@127.0.0.9:5080");
+  EXPECT_EQ(plan.legs[0].edge, "dublin");
+  EXPECT_FALSE(plan.legs[0].sip_noun);
+  EXPECT_TRUE(plan.alerts.empty());
+}
+
+TEST(DialPlan, NumberWithoutGatewayOrValidDigitsIsNotDialled) {
+  auto none = plan_number(number("+15551230000"), std::nullopt);
+  EXPECT_TRUE(none.legs.empty());
+  ASSERT_EQ(none.alerts.size(), 1u);
+  EXPECT_EQ(none.alerts[0].code, 13224);
+  auto bad = plan_number(number("12"), config::PstnGateway{.host = "127.0.0.9"});
+  EXPECT_TRUE(bad.legs.empty());
+  EXPECT_EQ(bad.alerts.at(0).code, 13224);
+}
+
+TEST(DialPlan, SipCarriesCredentialsOnlyWhenBothAreGiven) {
+  EdgeNames edges;
+  edges.edges = {"ashburn"};
+  twiml::Sip noun = sip("sip:agent@127.0.0.9:5070");
+  noun.username = "u";
+  noun.password = "p";
+  auto plan = plan_sip(noun, edges);
+  ASSERT_EQ(plan.legs.size(), 1u);
+  ASSERT_TRUE(plan.legs[0].credentials);
+  EXPECT_EQ(plan.legs[0].credentials->first, "u");
+  EXPECT_TRUE(plan.legs[0].sip_noun);
+  EXPECT_EQ(plan.legs[0].edge, "ashburn");
+  noun.password.reset();
+  EXPECT_FALSE(plan_sip(noun, edges).legs.at(0).credentials);
+}
+
+}  // namespace
+}  // namespace sipref::call
