@@ -123,6 +123,8 @@ void Engine::start_leg(Session& s, const LegPlan& plan) {
   child.local_contact = contact_for(plan.edge, child.flow.transport);
   child.sip_noun = plan.sip_noun;
   child.credentials = plan.credentials;
+  child.screening_url = plan.screening_url;
+  child.screening_method = plan.screening_method;
   const config::Edge* edge = config_.find_edge(plan.edge);
   auto caller = sip::parse_uri(s.from);
   const std::string caller_user = s.dial->verb.caller_id ? *s.dial->verb.caller_id
@@ -238,6 +240,14 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
 
 void Engine::on_child_answered(Session& s, Leg& child) {
   s.dial->winner = child.id;
+  if (child.screening_url) return start_screening(s, child);
+  bridge(s, child);
+}
+
+// The caller and the answered leg are connected: the caller is answered if it still rings
+// [dial.answer-on-bridge] and the call may last timeLimit [dial.time-limit].
+void Engine::bridge(Session& s, Leg& child) {
+  s.dial->bridged = true;
   Leg& in = *leg(s.inbound);
   if (in.state == LegState::offered) answer(in, local_sdp_for(in, s.edge, child.remote_sdp));
   const auto limit = std::chrono::seconds(s.dial->verb.time_limit.value);
@@ -304,7 +314,7 @@ void Engine::finish_dial(Session& s, DialStatus status, LegId reported) {
 webhook::Params Engine::dial_action_params(const Session& s, DialStatus status, const Leg* l) const {
   webhook::Params p = voice_params(s);
   p.add("DialCallStatus", std::string(to_string(status)));
-  const bool bridged = l && l->answered_at.has_value();
+  const bool bridged = l && s.dial && s.dial->bridged && s.dial->winner == l->id;
   p.add("DialBridged", bridged ? "true" : "false");
   if (!l) return p;
   p.add("DialCallSid", l->call_sid);

@@ -42,6 +42,8 @@ NounPlan plan_sip(const twiml::Sip& noun, const EdgeNames& edges) {
   leg.status_callback = &noun.status_callback;
   if (noun.username && noun.password) leg.credentials.emplace(*noun.username, *noun.password);
   leg.sip_noun = true;
+  leg.screening_url = noun.url;
+  leg.screening_method = noun.method.value;
   plan.legs.push_back(std::move(leg));
   return plan;
 }

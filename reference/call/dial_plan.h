@@ -25,6 +25,8 @@ struct LegPlan {
   const twiml::StatusCallback* status_callback = nullptr;  // the noun's; outlives the plan
   std::optional<std::pair<std::string, std::string>> credentials;  // username, password
   bool sip_noun = false;              // a <Sip> leg: DialSip* parameters are reported
+  std::optional<std::string> screening_url;  // TwiML run on the leg once it answers
+  HttpMethod screening_method = HttpMethod::post;
 };
 
 struct NounPlan {

@@ -109,6 +109,14 @@ class Engine final : public sip::TransactionUser {
   void finish_dial(Session& session, DialStatus status, LegId reported);
   webhook::Params dial_action_params(const Session& session, DialStatus status, const Leg* reported) const;
   void bridged_leg_hung_up(Session& session, Leg& leg);
+  void bridge(Session& session, Leg& child);
+
+  // Call screening on the answered leg (screening.cpp)
+  void start_screening(Session& session, Leg& child);
+  void fetch_screening(Session& session, const std::string& url, HttpMethod method);
+  void on_screening_twiml(const std::string& call_sid, LegId leg, webhook::Response response);
+  void run_screening(Session& session);
+  void screen_out(Session& session, const std::string& why);
 
   boost::asio::io_context& io_;
   const config::Config& config_;

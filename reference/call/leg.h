@@ -15,6 +15,7 @@
 #include "sip/message.h"
 #include "sip/timers.h"
 #include "sip/transaction.h"
+#include "util/http_method.h"
 
 namespace sipref::call {
 
@@ -55,6 +56,8 @@ struct Leg {
   bool sip_noun = false;   // dialled for a <Sip>: the action request gets DialSip* [sip.action.params]
   std::optional<std::pair<std::string, std::string>> credentials;  // <Sip username password>
   bool auth_retried = false;  // a digest challenge is answered once [sip.auth]
+  std::optional<std::string> screening_url;  // <Sip url>, as written [sip.screening]
+  HttpMethod screening_method = HttpMethod::post;
   std::optional<sip::Clock::time_point> answered_at;
   std::optional<sip::Clock::time_point> ended_at;
   bool answered() const {

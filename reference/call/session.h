@@ -22,11 +22,22 @@ std::string_view to_string(DialStatus status);
 // The catalogue's dial.status-mapping of a final SIP response code (0: no response, timer B).
 DialStatus dial_status_for(int sip_status);
 
+// [sip.screening]: the TwiML of a <Sip url> run on the answered leg before it is bridged.
+struct Screening {
+  LegId leg = 0;
+  twiml::Document program;
+  std::size_t next_verb = 0;
+  std::string document_url;
+  bool fetching = false;
+};
+
 struct DialRun {
   twiml::Dial verb;
   std::optional<DialFork> fork;  // which nouns ring when, who wins [multi.*]
   std::vector<LegId> legs;  // every child leg started by this <Dial>, in document order
-  LegId winner = 0;         // the first leg to answer (bridged)
+  LegId winner = 0;         // the first leg to answer
+  bool bridged = false;     // the winner was bridged to the caller (after screening, if any)
+  std::optional<Screening> screening;
   sip::Timers::Handle timeout_timer = 0;     // the ringing step's timeout + buffer [dial.timeout]
   sip::Timers::Handle time_limit_timer = 0;  // the bridge's timeLimit [dial.time-limit]
   std::optional<DialStatus> status;  // set when the dial has ended
