@@ -61,6 +61,13 @@ struct Party {
   std::string transport = "udp";            // udp, tcp, tls
   int calls = 1;                            // how many calls it makes or takes
   bool must_pass = true;                    // its exit status counts towards expect.parties
+  bool at_pstn_gateway = false;             // `at: pstn-gateway`: bound at the profile's gateway
+  // `at: outside`: an address in <party_network>.0.0/24, which the profile's ACL domain does
+  // not admit [inbound.ip-acl].
+  bool at_outside = false;
+  // `auth: {username, password}`: what SIPp's [authentication] answers a 401/407 with (-au/-ap).
+  std::string auth_username;
+  std::string auth_password;
   Location where;
 };
 
@@ -71,11 +78,17 @@ struct ParamCheck {
   std::string value;  // equals: exact text after {{party}} substitution; matches: ECMAScript regex
 };
 
+// Where a target posts its alerts (the account's debugger webhook [webhook.alerts]). The mock
+// server answers it for any case, and no_unexpected_requests ignores it unless a case expects it.
+inline constexpr std::string_view kDebuggerPath = "/debugger";
+
 // A webhook request that must have been seen (or, with count 0, must not have been).
 struct RequestCheck {
   std::string path;
   std::optional<std::string> method;  // GET or POST
   std::vector<ParamCheck> params;
+  // Members of the JSON in the `Payload` parameter (debugger alerts), by dotted path.
+  std::vector<ParamCheck> payload;
   std::optional<int> count;  // exact number of matching requests; default: at least one
   // X-Twilio-Signature verified by the mock server with the account's auth token: valid (true)
   // or not (false); unchecked when unset.
@@ -91,6 +104,9 @@ struct RequestCheck {
 struct OrderCheck {
   std::string first;
   std::string second;
+  // Bounds on the time from `first` to `second` (a <Pause> lasts N seconds).
+  std::optional<int> at_least_ms;
+  std::optional<int> at_most_ms;
   Level level = Level::doc;
   Location where;
 };
@@ -109,12 +125,29 @@ struct WireCheck {
   Location where;
 };
 
+// RTP packets on the wire at a party's media address (the harness gives each SIPp party its own
+// -mp port). Needs capability `media`. Selected packets: those the party received ("<party> <-")
+// or sent ("<party> ->"), of `payload_type` when given, before the first `before` event when given.
+struct RtpCheck {
+  std::string stream;                 // "<party> <-" or "<party> ->", as written
+  std::string party;
+  bool sent = false;
+  std::optional<std::string> source;  // every selected packet comes from "edge:<name>" or an IPv4
+  std::optional<int> payload_type;    // 0-127
+  std::optional<std::string> before;  // an event selector ("caller <- 200 INVITE"); must occur
+  int min_packets = 1;                // at least this many selected packets …
+  std::optional<int> count;           // … or exactly this many (0: none at all)
+  Level level = Level::doc;
+  Location where;
+};
+
 struct Expectations {
   bool parties_pass = true;              // every party with must_pass exits 0
   std::vector<RequestCheck> requests;
   bool no_unexpected_requests = false;   // every request seen matched some RequestCheck
   std::vector<OrderCheck> order;
   std::vector<WireCheck> wire;
+  std::vector<RtpCheck> rtp;
 };
 
 struct Case {

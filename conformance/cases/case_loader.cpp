@@ -86,6 +86,8 @@ class CaseParser {
   Result<OrderCheck> order(const YAML::Node& node);
   Result<WireCheck> wire(const YAML::Node& node);
   Result<void> wire_field(const YamlEntry& field, WireCheck& check);
+  Result<RtpCheck> rtp(const YAML::Node& node);
+  Result<void> rtp_field(const YamlEntry& field, RtpCheck& check);
   Result<std::string> selector(const YAML::Node& node, std::string_view what);
   Result<std::string> templated(const YAML::Node& node, std::string_view what);
   Result<std::string> regex(const YAML::Node& node, std::string_view what);
@@ -200,7 +202,7 @@ Result<void> CaseParser::parties(const YAML::Node& node) {
 Result<Party> CaseParser::party(const YamlEntry& entry) {
   const std::string what = "party '" + entry.key + "'";
   auto fields =
-      r_.fields(entry.value, what, {"scenario", "calls", "vars", "transport", "count", "must_pass"},
+      r_.fields(entry.value, what, {"scenario", "calls", "vars", "transport", "count", "must_pass", "at", "auth"},
                 {"scenario"});
   if (!fields) return std::unexpected(fields.error());
   Party out;
@@ -251,6 +253,19 @@ Result<void> CaseParser::party_field(const YamlEntry& field, Party& party) {
     auto must_pass = r_.boolean(value, "must_pass");
     if (!must_pass) return std::unexpected(must_pass.error());
     party.must_pass = *must_pass;
+  } else if (field.key == "at") {
+    auto at = r_.choice(value, "at", {"pstn-gateway", "outside"});
+    if (!at) return std::unexpected(at.error());
+    party.at_pstn_gateway = *at == "pstn-gateway";
+    party.at_outside = *at == "outside";
+  } else if (field.key == "auth") {
+    auto auth = r_.fields(value, "auth", {"username", "password"}, {"username", "password"});
+    if (!auth) return std::unexpected(auth.error());
+    for (const auto& entry : *auth) {
+      auto text = templated(entry.value, "auth " + entry.key);
+      if (!text) return std::unexpected(text.error());
+      (entry.key == "username" ? party.auth_username : party.auth_password) = *text;
+    }
   }
   return {};
 }
@@ -358,7 +373,7 @@ Result<Fault> CaseParser::fault(const YAML::Node& node) {
 
 Result<void> CaseParser::expect(const YAML::Node& node) {
   auto fields = r_.fields(node, "expect",
-                          {"parties", "requests", "no_unexpected_requests", "order", "wire"}, {});
+                          {"parties", "requests", "no_unexpected_requests", "order", "wire", "rtp"}, {});
   if (!fields) return std::unexpected(fields.error());
   Expectations& out = case_.expect;
   for (const auto& field : *fields) {
@@ -382,6 +397,10 @@ Result<void> CaseParser::expect(const YAML::Node& node) {
           auto check = order(item);
           if (!check) return std::unexpected(check.error());
           out.order.push_back(std::move(*check));
+        } else if (field.key == "rtp") {
+          auto check = rtp(item);
+          if (!check) return std::unexpected(check.error());
+          out.rtp.push_back(std::move(*check));
         } else {
           auto check = wire(item);
           if (!check) return std::unexpected(check.error());
@@ -395,7 +414,8 @@ Result<void> CaseParser::expect(const YAML::Node& node) {
 
 Result<RequestCheck> CaseParser::request(const YAML::Node& node) {
   auto fields = r_.fields(node, "a request expectation",
-                          {"path", "method", "params", "count", "signature", "level"}, {"path"});
+                          {"path", "method", "params", "payload", "count", "signature", "level"},
+                          {"path"});
   if (!fields) return std::unexpected(fields.error());
   RequestCheck out;
   out.where = r_.at(node);
@@ -408,13 +428,13 @@ Result<RequestCheck> CaseParser::request(const YAML::Node& node) {
       auto method = r_.choice(field.value, "method", {"GET", "POST"});
       if (!method) return std::unexpected(method.error());
       out.method = *method;
-    } else if (field.key == "params") {
-      auto params = r_.entries(field.value, "params");
+    } else if (field.key == "params" || field.key == "payload") {
+      auto params = r_.entries(field.value, field.key);
       if (!params) return std::unexpected(params.error());
       for (const auto& entry : *params) {
         auto check = param(entry);
         if (!check) return std::unexpected(check.error());
-        out.params.push_back(std::move(*check));
+        (field.key == "params" ? out.params : out.payload).push_back(std::move(*check));
       }
     } else if (field.key == "count") {
       auto count = r_.integer(field.value, "count", 0, 10000);
@@ -479,9 +499,19 @@ Result<OrderCheck> CaseParser::order(const YAML::Node& node) {
     out.second = *relation == "before" ? *second : *first;
     return out;
   }
-  auto fields =
-      r_.fields(node, "an order entry", {"first", "second", "level"}, {"first", "second"});
+  auto fields = r_.fields(node, "an order entry",
+                          {"first", "second", "level", "at_least_ms", "at_most_ms"},
+                          {"first", "second"});
   if (!fields) return std::unexpected(fields.error());
+  for (const char* bound : {"at_least_ms", "at_most_ms"}) {
+    if (const YAML::Node node_ms = node[bound]) {
+      auto ms = r_.integer(node_ms, bound, 0, 3600000);
+      if (!ms) return std::unexpected(ms.error());
+      (std::string_view(bound) == "at_least_ms" ? out.at_least_ms : out.at_most_ms) = *ms;
+    }
+  }
+  if (out.at_least_ms && out.at_most_ms && *out.at_least_ms > *out.at_most_ms)
+    return r_.error(node, "at_least_ms is greater than at_most_ms");
   auto first = selector(node["first"], "first");
   if (!first) return std::unexpected(first.error());
   auto second = selector(node["second"], "second");
@@ -563,6 +593,67 @@ Result<void> CaseParser::wire_field(const YamlEntry& field, WireCheck& check) {
     check.level = *parsed;
   }
   if (!text) return std::unexpected(text.error());
+  return {};
+}
+
+Result<RtpCheck> CaseParser::rtp(const YAML::Node& node) {
+  auto fields = r_.fields(node, "an rtp expectation",
+                          {"stream", "source", "payload_type", "before", "min_packets", "count", "level"},
+                          {"stream"});
+  if (!fields) return std::unexpected(fields.error());
+  RtpCheck out;
+  out.where = r_.at(node);
+  for (const auto& field : *fields) {
+    if (auto ok = rtp_field(field, out); !ok) return std::unexpected(ok.error());
+  }
+  if (out.count && has_key(*fields, "min_packets"))
+    return r_.error(node, "give count (exactly) or min_packets (at least), not both");
+  return out;
+}
+
+Result<void> CaseParser::rtp_field(const YamlEntry& field, RtpCheck& check) {
+  const YAML::Node& value = field.value;
+  if (field.key == "stream") {
+    auto text = r_.non_empty_text(value, "stream");
+    if (!text) return std::unexpected(text.error());
+    check.stream = normalize_blanks(*text);
+    const auto arrow = check.stream.find(' ');
+    const std::string direction = arrow == std::string::npos ? "" : check.stream.substr(arrow + 1);
+    check.party = check.stream.substr(0, arrow);
+    check.sent = direction == "->";
+    if (direction != "<-" && direction != "->")
+      return r_.error(value, "stream '" + *text + "' must be \"<party> <-\" (RTP the party received) or "
+                             "\"<party> ->\" (RTP it sent)");
+    if (!parties_.contains(check.party))
+      return r_.error(value, "stream '" + *text + "' names no declared party: the target's media "
+                             "addresses are unknown, so write the party's side of the stream");
+  } else if (field.key == "source") {
+    auto text = r_.non_empty_text(value, "source");
+    if (!text) return std::unexpected(text.error());
+    const bool edge = text->starts_with("edge:") &&
+                      std::find(std::begin(kEdges), std::end(kEdges), text->substr(5)) != std::end(kEdges);
+    if (!edge && !valid_ipv4(*text))
+      return r_.error(value, "source '" + *text + "' must be edge:<name> (ashburn, san-jose, dublin, "
+                             "frankfurt, singapore, tokyo, sao-paulo, sydney) or an IPv4 address");
+    check.source = *text;
+  } else if (field.key == "payload_type") {
+    auto type = r_.integer(value, "payload_type", 0, 127);
+    if (!type) return std::unexpected(type.error());
+    check.payload_type = *type;
+  } else if (field.key == "before") {
+    auto text = selector(value, "before");
+    if (!text) return std::unexpected(text.error());
+    check.before = *text;
+  } else if (field.key == "min_packets" || field.key == "count") {
+    auto number = r_.integer(value, field.key, field.key == "count" ? 0 : 1, 100000);
+    if (!number) return std::unexpected(number.error());
+    if (field.key == "count") check.count = *number;
+    else check.min_packets = *number;
+  } else if (field.key == "level") {
+    auto parsed = level(value);
+    if (!parsed) return std::unexpected(parsed.error());
+    check.level = *parsed;
+  }
   return {};
 }
 

@@ -37,6 +37,10 @@ namespace sipconform {
 //     wire:                         # message + count, source (edge:<name> or an IP),
 //       - { message: "callee <- INVITE", header: X-A, equals: "1,2" }  # header with one of
 //                                   # equals/matches/present, request_uri_matches; level
+//     rtp:                          # RTP at a party's media address (requires: [media]):
+//       - { stream: "callee <-", source: "edge:ashburn", min_packets: 20 }  # stream "<party> <-"
+//                                   # or "<party> ->"; payload_type, before (a selector),
+//                                   # min_packets (default 1) or count; level
 //
 // At least one of webhooks and parties is required. Selectors: "<party> <- <what>" (received
 // by the party), "<party> -> <what>" (sent by it), <party> a declared party or "target", <what>

@@ -87,6 +87,17 @@ void lint_names(const Case& test, const Catalogue& catalogue, const std::string&
            true});
     }
   }
+  // Alerts reach only a target that posts them: without the capability the case must SKIP.
+  const bool requires_alerts =
+      std::find(test.requirements.begin(), test.requirements.end(), "debugger-webhook") !=
+      test.requirements.end();
+  for (const auto& request : test.expect.requests) {
+    if (request.path == kDebuggerPath && !requires_alerts && (!request.count || *request.count > 0))
+      issues.push_back({request.where,
+                        "a request to " + std::string(kDebuggerPath) +
+                            " is expected but the case does not require debugger-webhook",
+                        true});
+  }
   for (const auto& party : test.parties) {
     std::error_code code;
     if (party.scenario != kNoScenario && !std::filesystem::is_regular_file(std::filesystem::path(scenarios_dir) / party.scenario,
@@ -105,6 +116,10 @@ void lint_names(const Case& test, const Catalogue& catalogue, const std::string&
                             " but the case does not require " + party.transport,
                         false});
     }
+    // Without the gateway the party has no address: the case must be skipped, not fail.
+    if (party.at_pstn_gateway && std::find(needs.begin(), needs.end(), "pstn") == needs.end())
+      issues.push_back({party.where, "party '" + party.name + "' is at the pstn-gateway but the case does not require pstn",
+                        true});
   }
 }
 
@@ -118,8 +133,18 @@ const std::vector<std::string_view>& known_capabilities() {
   static const std::vector<std::string_view> capabilities = {
       "udp",         "tcp",          "tls",      "refer",
       "app-connect", "registration", "rest-api", "debugger-webhook",
-      "dtmf",        "enhanced-sip", "media"};
+      "dtmf",        "enhanced-sip", "media",    "pstn"};
   return capabilities;
+}
+
+const std::vector<std::string_view>& profile_domain_roles() {
+  static const std::vector<std::string_view> roles = {"acl", "credentials", "registration"};
+  return roles;
+}
+
+const std::vector<std::string_view>& profile_domain_fields() {
+  static const std::vector<std::string_view> fields = {"domain", "username", "password"};
+  return fields;
 }
 
 const std::vector<std::string_view>& builtin_placeholders() {
@@ -154,6 +179,14 @@ std::optional<std::string> placeholder_problem(std::string_view text, const Name
         return "malformed placeholder '{{" + std::string(name) + "}}': write {{fill:LENGTH:CHAR}}";
       continue;
     }
+    if (const std::size_t colon = name.find(':'); colon != std::string_view::npos) {
+      // {{domain:acl}}: a field of one of the profile's extra domains.
+      if (!contains(profile_domain_fields(), name.substr(0, colon)) ||
+          !contains(profile_domain_roles(), name.substr(colon + 1)))
+        return "unknown placeholder '{{" + std::string(name) +
+               "}}': write {{domain|username|password:acl|credentials|registration}}";
+      continue;
+    }
     if (!is_placeholder_name(name))
       return "malformed placeholder '{{" + std::string(name) + "}}': write {{name}} with no blanks";
     if (!contains(builtin_placeholders(), name) && !parties.contains(name)) {
@@ -180,6 +213,8 @@ std::vector<LintIssue> lint_references(const Case& test) {
   }
   for (const auto& party : test.parties) {
     for (const auto& [name, value] : party.vars) text(value, party.where);
+    text(party.auth_username, party.where);
+    text(party.auth_password, party.where);
   }
   for (const auto& request : test.expect.requests) {
     for (const auto& param : request.params) {
@@ -194,6 +229,17 @@ std::vector<LintIssue> lint_references(const Case& test) {
     selector(wire.message, wire.where);
     if (wire.equals) text(*wire.equals, wire.where);
   }
+  for (const auto& rtp : test.expect.rtp) {
+    if (!parties.contains(rtp.party))
+      issues.push_back({rtp.where, "rtp stream '" + rtp.stream + "' names no declared party", true});
+    if (rtp.before) selector(*rtp.before, rtp.where);
+  }
+  // RTP is checked only on targets that anchor or at least carry media.
+  const bool needs_media = !test.expect.rtp.empty() &&
+                           std::find(test.requirements.begin(), test.requirements.end(), "media") ==
+                               test.requirements.end();
+  if (needs_media)
+    issues.push_back({test.expect.rtp.front().where, "rtp expectations need `requires: [media]`", true});
   return issues;
 }
 

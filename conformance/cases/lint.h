@@ -27,6 +27,10 @@ using NameSet = std::set<std::string, std::less<>>;
 const std::vector<std::string_view>& known_capabilities();
 // {{names}} every case may use besides its party names.
 const std::vector<std::string_view>& builtin_placeholders();
+// The target profile's extra SIP domains (`domains:` in a profile) by role, and what a case may
+// take from them as {{<kind>:<role>}}, e.g. {{domain:acl}}, {{username:registration}}.
+const std::vector<std::string_view>& profile_domain_roles();   // acl, credentials, registration
+const std::vector<std::string_view>& profile_domain_fields();  // domain, username, password
 
 // Why `selector` is not "<party> <- <what>", "<party> -> <what>" or "webhook [METHOD] <path>"
 // (<party> one of `parties` or "target"; <what> a method, a status, a class such as 2xx, or

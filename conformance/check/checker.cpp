@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <regex>
 
+#include "check/payload.h"
+#include "check/rtp_check.h"
 #include "check/selector.h"
 #include "util/cidr.h"
 
@@ -111,9 +114,9 @@ struct ParamOutcome {
   std::string actual;  // the value as seen, for the report: "\"x\"" or "absent"
 };
 
-Result<ParamOutcome> check_param(const ParamCheck& check, const WebhookEvent& request,
+// `value`: the parameter (or Payload member) as seen; nullptr when absent.
+Result<ParamOutcome> check_value(const ParamCheck& check, const std::string* value,
                                  const CheckContext& context) {
-  const std::string* value = request.param(check.name);
   ParamOutcome outcome{true, value ? quoted(*value) : "absent"};
   switch (check.op) {
     case ParamCheck::Op::equals:
@@ -135,27 +138,45 @@ Result<ParamOutcome> check_param(const ParamCheck& check, const WebhookEvent& re
   return outcome;
 }
 
-std::string describe_param(const ParamCheck& check, const CheckContext& context) {
+// A Payload member check is named "Payload.<path>" in reports.
+std::string payload_name(const ParamCheck& check) {
+  return std::string(kPayloadParam) + "." + check.name;
+}
+
+// The Payload member a check names; a request whose Payload is missing or no JSON object fails
+// every Payload check, `absent` included, with the reason as what was seen.
+Result<ParamOutcome> check_payload(const ParamCheck& check, const WebhookEvent& request,
+                                   const CheckContext& context) {
+  auto member = payload_member(request, check.name);
+  if (!member) return ParamOutcome{false, "(" + member.error().message + ")"};
+  return check_value(check, *member ? &**member : nullptr, context);
+}
+
+std::string describe_param(const ParamCheck& check, const CheckContext& context,
+                           const std::string& name) {
   switch (check.op) {
     case ParamCheck::Op::equals:
-      return check.name + " = " + quoted(substitute(check.value, context.substitutions));
+      return name + " = " + quoted(substitute(check.value, context.substitutions));
     case ParamCheck::Op::matches:
-      return check.name + " matching /" + substitute(check.value, context.substitutions) + "/";
+      return name + " matching /" + substitute(check.value, context.substitutions) + "/";
     case ParamCheck::Op::absent:
-      return check.name + " absent";
+      return name + " absent";
     case ParamCheck::Op::present:
-      return check.name + " present";
+      return name + " present";
   }
-  return check.name;
+  return name;
 }
 
 std::string describe_request(const RequestCheck& check, const CheckContext& context) {
   std::string text =
       (check.method ? *check.method + " " : "") + substitute(check.path, context.substitutions);
-  for (std::size_t i = 0; i < check.params.size(); ++i)
-    text += (i == 0 ? " with " : ", ") + describe_param(check.params[i], context);
+  std::vector<std::string> parts;
+  for (const auto& param : check.params) parts.push_back(describe_param(param, context, param.name));
+  for (const auto& member : check.payload)
+    parts.push_back(describe_param(member, context, payload_name(member)));
+  for (std::size_t i = 0; i < parts.size(); ++i) text += (i == 0 ? " with " : ", ") + parts[i];
   if (check.signature_valid)
-    text += std::string(check.params.empty() ? " with " : ", ") +
+    text += std::string(parts.empty() ? " with " : ", ") +
             (*check.signature_valid ? "a valid" : "an invalid") + " X-Twilio-Signature";
   if (!check.count) return text + " (at least one)";
   if (*check.count == 0) return "no " + text;
@@ -183,12 +204,20 @@ Result<RequestFit> fit(const RequestCheck& check, const WebhookEvent& request,
   result.path = request.path == substitute(check.path, context.substitutions);
   result.method = !check.method || request.method == *check.method;
   for (const auto& param : check.params) {
-    auto outcome = check_param(param, request, context);
+    auto outcome = check_value(param, request.param(param.name), context);
     if (!outcome) return std::unexpected(outcome.error());
     if (outcome->ok)
       ++result.params_ok;
     else
       result.mismatches.push_back(param.name + " = " + outcome->actual);
+  }
+  for (const auto& member : check.payload) {
+    auto outcome = check_payload(member, request, context);
+    if (!outcome) return std::unexpected(outcome.error());
+    if (outcome->ok)
+      ++result.params_ok;
+    else
+      result.mismatches.push_back(payload_name(member) + " = " + outcome->actual);
   }
   if (check.signature_valid && request.signature_valid == *check.signature_valid)
     ++result.params_ok;
@@ -271,8 +300,18 @@ CheckResult check_no_unexpected(const CheckContext& context, const Timeline& tim
       make_result("no unexpected webhook requests",
                   "only the expected requests (" + (allowed.empty() ? "none" : allowed) + ")",
                   context.test->where);
+  // Alerts are the target's business unless the case expects some: a case about something
+  // else must not fail because the target also warned about it.
+  const bool alerts_checked = std::any_of(checks.begin(), checks.end(), [&](const auto& check) {
+    return substitute(check.path, context.substitutions) == kDebuggerPath;
+  });
   std::vector<std::size_t> unexpected;
+  std::size_t ignored = 0;
   for (std::size_t index : webhook_indices(timeline)) {
+    if (!alerts_checked && timeline.events[index].webhook.path == kDebuggerPath) {
+      ++ignored;
+      continue;
+    }
     bool expected = false;
     for (const auto& check : checks) {
       if (check.count && *check.count == 0) continue;  // a forbidden request is never expected
@@ -284,7 +323,10 @@ CheckResult check_no_unexpected(const CheckContext& context, const Timeline& tim
   }
   if (unexpected.empty()) {
     result.observed =
-        std::to_string(webhook_indices(timeline).size()) + " request(s), all expected";
+        std::to_string(webhook_indices(timeline).size() - ignored) + " request(s), all expected" +
+        (ignored ? " (and " + std::to_string(ignored) + " alert(s) to " +
+                       std::string(kDebuggerPath) + ", not checked here)"
+                 : "");
     return result;
   }
   result.verdict = Verdict::fail;
@@ -296,13 +338,24 @@ CheckResult check_no_unexpected(const CheckContext& context, const Timeline& tim
 
 // --- order --------------------------------------------------------------------------------
 
+// " by at least 2000 ms", " by 2000 to 3000 ms" …, or "" without bounds.
+std::string gap_text(const OrderCheck& check) {
+  const auto ms = [](int value) { return std::to_string(value) + " ms"; };
+  if (check.at_least_ms && check.at_most_ms)
+    return " by " + std::to_string(*check.at_least_ms) + " to " + ms(*check.at_most_ms);
+  if (check.at_least_ms) return " by at least " + ms(*check.at_least_ms);
+  if (check.at_most_ms) return " by at most " + ms(*check.at_most_ms);
+  return "";
+}
+
 CheckResult check_order(const OrderCheck& check, const CheckContext& context,
                         const Timeline& timeline) {
   const std::string first_text = substitute(check.first, context.substitutions);
   const std::string second_text = substitute(check.second, context.substitutions);
   CheckResult result =
       make_result("order: " + first_text + " before " + second_text,
-                  quoted(first_text) + " before " + quoted(second_text), check.where);
+                  quoted(first_text) + " before " + quoted(second_text) + gap_text(check),
+                  check.where);
   auto first = parse_selector(first_text);
   auto second = parse_selector(second_text);
   if (!first) return harness_error(std::move(result), first.error().message);
@@ -321,9 +374,15 @@ CheckResult check_order(const OrderCheck& check, const CheckContext& context,
   }
   // The timeline is stably sorted by time, so index order is time order (ties: capture order).
   if (*a < *b) {
+    const double gap_ms = (timeline.events[*b].time - timeline.events[*a].time) * 1000;
     result.observed = quoted(first_text) + " " + at(timeline, *a) + ", then " +
                       quoted(second_text) + " " + at(timeline, *b);
     result.event = *b;
+    if ((check.at_least_ms && gap_ms < *check.at_least_ms) ||
+        (check.at_most_ms && gap_ms > *check.at_most_ms)) {
+      result.verdict = failure_verdict(check.level, context);
+      result.observed += ": " + std::to_string(std::lround(gap_ms)) + " ms apart";
+    }
     return result;
   }
   result.verdict = failure_verdict(check.level, context);
@@ -506,6 +565,7 @@ std::vector<CheckResult> evaluate(const CheckContext& context, const Timeline& t
     if (expect.no_unexpected_requests) results.push_back(check_no_unexpected(context, timeline));
     for (const auto& check : expect.order) results.push_back(check_order(check, context, timeline));
     for (const auto& check : expect.wire) results.push_back(check_wire(check, context, timeline));
+    for (const auto& check : expect.rtp) results.push_back(check_rtp(check, context, timeline));
   }
   results.push_back(check_well_formed(context, timeline));
   return results;

@@ -48,8 +48,20 @@ struct Event {
   std::string label() const;  // "caller -> INVITE", "target -> 200 INVITE", "webhook POST /voice"
 };
 
+// One RTP packet from the capture, labelled by the media addresses the harness gave the parties
+// (SIPp -mp). Kept apart from `events`: a second of audio is 50 packets, not 50 ladder rows.
+struct RtpPacket {
+  double time = 0;        // seconds since the case started
+  std::string src;        // "ip:port"
+  std::string dst;
+  std::string from_party; // party name, or "target" for any other address
+  std::string to_party;
+  int payload_type = 0;
+};
+
 struct Timeline {
   std::vector<Event> events;  // sorted by time
+  std::vector<RtpPacket> rtp;  // sorted by time; read only for cases with rtp expectations
   void sort();
 };
 

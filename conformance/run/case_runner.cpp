@@ -8,8 +8,12 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <utility>
 
 #include "check/checker.h"
 #include "report/report.h"
@@ -30,16 +34,98 @@ struct PartyPlan {
   std::string ip;
   std::uint16_t port = 0;
   std::string address() const { return ip + ":" + std::to_string(port); }
+  std::uint16_t media_port = 0;  // SIPp -mp: its RTP address is ip:media_port
+  std::string media_address() const { return ip + ":" + std::to_string(media_port); }
 };
 
-// Parties of case `index` live on <party_network>.<a>.<b>, one port each from 5060.
+// Each party's RTP gets a port of its own (SIPp binds -mp and -mp + 2), so that the capture
+// tells whose media a packet is even though a case's parties share one address.
+void assign_media_ports(std::vector<PartyPlan>& plans) {
+  std::uint16_t port = 6000;
+  for (auto& plan : plans) plan.media_port = std::exchange(port, static_cast<std::uint16_t>(port + 10));
+}
+
+std::vector<RtpPacket> label_rtp(const std::vector<CapturedRtp>& captured, const std::vector<PartyPlan>& plans,
+                                 double origin) {
+  const auto party_at = [&](const std::string& address) -> std::string {
+    for (const auto& plan : plans)
+      if (plan.media_address() == address) return plan.party->name;
+    return "target";
+  };
+  std::vector<RtpPacket> packets;
+  for (const auto& c : captured)
+    packets.push_back({c.epoch - origin, c.src, c.dst, party_at(c.src), party_at(c.dst), c.payload_type});
+  std::stable_sort(packets.begin(), packets.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
+  return packets;
+}
+
+// Parties of case `index` live on <party_network>.<a>.<b>, one port each from 5060; a party
+// `at: pstn-gateway` takes the profile's gateway address instead.
 std::vector<PartyPlan> plan_parties(const Case& test, int index, const TargetProfile& target) {
   const std::string ip = target.party_network + "." + std::to_string(1 + index / 250) + "." +
                          std::to_string(1 + index % 250);
   std::vector<PartyPlan> plans;
   std::uint16_t port = 5060;
-  for (const auto& party : test.parties) plans.push_back({&party, ip, port++});
+  for (const auto& party : test.parties) {
+    if (party.at_pstn_gateway && target.pstn_gateway)
+      plans.push_back({&party, target.pstn_gateway->host, target.pstn_gateway->port});
+    else if (party.at_outside)  // outside the acl domain's list [inbound.ip-acl]
+      plans.push_back({&party, target.party_network + ".0." + std::to_string(1 + index % 250), port++});
+    else
+      plans.push_back({&party, ip, port++});
+  }
   return plans;
+}
+
+// {{domain:acl}}, {{username:credentials}} … for each of the profile's extra domains.
+void add_domain_substitutions(const TargetProfile& target, std::map<std::string, std::string>& out) {
+  for (const auto& domain : target.domains) {
+    out["domain:" + domain.role] = domain.name;
+    out["username:" + domain.role] = domain.username;
+    out["password:" + domain.role] = domain.password;
+  }
+}
+
+// The first profile domain role the case's texts name ({{kind:role}}) that the profile lacks.
+std::optional<std::string> missing_domain_role(const Case& test, const TargetProfile& target) {
+  std::vector<std::string_view> texts;
+  for (const auto& doc : test.webhooks) texts.push_back(doc.body);
+  for (const auto& party : test.parties) {
+    for (const auto& [name, value] : party.vars) texts.push_back(value);
+    texts.push_back(party.auth_username);
+    texts.push_back(party.auth_password);
+  }
+  for (const auto& request : test.expect.requests)
+    for (const auto& param : request.params) texts.push_back(param.value);
+  for (const auto& wire : test.expect.wire)
+    if (wire.equals) texts.push_back(*wire.equals);
+  for (auto text : texts) {
+    for (std::size_t open = text.find("{{"); open != std::string_view::npos; open = text.find("{{", open + 2)) {
+      const auto close = text.find("}}", open);
+      const auto name = text.substr(open + 2, close == std::string_view::npos ? 0 : close - open - 2);
+      const auto colon = name.find(':');
+      if (colon == std::string_view::npos || name.starts_with("fill:")) continue;
+      if (!target.domain_for(name.substr(colon + 1))) return std::string(name.substr(colon + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+// The gateway address is one for the whole run: cases with a party there run one at a time.
+std::mutex pstn_gateway_mutex;
+
+// Every packet to or from one of the case's party addresses.
+std::string capture_filter(const std::vector<PartyPlan>& plans) {
+  std::vector<std::string> hosts;
+  for (const auto& plan : plans)
+    if (std::find(hosts.begin(), hosts.end(), plan.ip) == hosts.end()) hosts.push_back(plan.ip);
+  std::string filter;
+  for (const auto& host : hosts) filter += (filter.empty() ? "host " : " or host ") + host;
+  return filter;
+}
+
+bool uses_pstn_gateway(const Case& test) {
+  return std::any_of(test.parties.begin(), test.parties.end(), [](const Party& p) { return p.at_pstn_gateway; });
 }
 
 std::string token_for(int index) {
@@ -160,9 +246,17 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
       return result;
     }
   }
+  if (auto role = missing_domain_role(test, *env.target)) {
+    result.verdict = Verdict::skip;
+    result.reason = "target profile has no domains." + *role;
+    return result;
+  }
+  std::unique_lock gateway(pstn_gateway_mutex, std::defer_lock);
+  if (uses_pstn_gateway(test)) gateway.lock();
   const std::string folder = env.report_dir + "/" + result.evidence_dir;
   std::filesystem::create_directories(folder);
-  const auto plans = plan_parties(test, index, *env.target);
+  auto plans = plan_parties(test, index, *env.target);
+  assign_media_ports(plans);
   const std::string token = token_for(index);
 
   CheckContext context;
@@ -176,6 +270,7 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
                            {"target", env.target->ingress_host + ":" + std::to_string(env.target->ingress_port)},
                            {"webhook", env.mock->base_url() + "/c/" + token}};
   for (const auto& plan : plans) context.substitutions[plan.party->name] = plan.address();
+  add_domain_substitutions(*env.target, context.substitutions);
 
   CaseRoute route{token, test.id, test.webhooks};
   for (auto& doc : route.docs) {
@@ -189,7 +284,7 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
   const auto started = std::chrono::steady_clock::now();
   std::unique_ptr<Capture> capture;
   if (env.capture && !plans.empty()) {
-    auto started_capture = Capture::start("host " + plans.front().ip, folder + "/case.pcap");
+    auto started_capture = Capture::start(capture_filter(plans), folder + "/case.pcap");
     if (!started_capture) {
       env.mock->remove_case(token);
       return harness_error(std::move(result), "capture: " + started_capture.error().message);
@@ -209,6 +304,7 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
     l.scenario_path = env.scenarios_dir + "/" + plan.party->scenario;
     l.local_ip = plan.ip;
     l.local_port = plan.port;
+    l.media_port = plan.media_port;
     l.transport = plan.party->transport;
     if (plan.party->calls_target) l.remote = context.substitutions["target"];
     l.service = token;
@@ -219,6 +315,8 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
       else l.keys[name] = *filled;
     }
     l.keys.try_emplace("domain", env.target->domain);  // a case may call another domain
+    l.auth_username = substitute(plan.party->auth_username, context.substitutions);
+    l.auth_password = substitute(plan.party->auth_password, context.substitutions);
     l.keys["token"] = token;
     l.out_dir = folder;
     l.timeout_s = timeout;
@@ -264,6 +362,11 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
     sip = std::move(*read);
   }
   result.timeline = build_timeline(sip, requests, plans, origin);
+  if (capture && !test.expect.rtp.empty()) {  // a second tshark pass, only when a case asks
+    auto rtp = read_rtp(folder + "/case.pcap");
+    if (!rtp) return harness_error(std::move(result), "reading RTP from the capture: " + rtp.error().message, folder);
+    result.timeline.rtp = label_rtp(*rtp, plans, origin);
+  }
   result.checks = evaluate(context, result.timeline, result.parties);
   result.verdict = case_verdict(result.checks);
   write_evidence(folder, result);

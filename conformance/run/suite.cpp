@@ -76,6 +76,22 @@ void print_summary(const RunResult& run, const std::string& out) {
   std::printf("report: %s/index.html\n", out.c_str());
 }
 
+// Requests no case claimed (a target's alert about a call the server never saw, a late request
+// after its case ended …): the harness cannot judge them, so they go to a file of their own and
+// the console says so. Returns the file name, or "" when there were none.
+std::string write_unrouted(const std::vector<RecordedRequest>& requests, const std::string& out) {
+  if (requests.empty()) return "";
+  const std::string path = out + "/unrouted-webhooks.log";
+  std::ofstream file(path);
+  for (const auto& r : requests) {
+    file << std::fixed << r.epoch << " " << r.event.method << " " << r.event.path
+         << (r.event.query.empty() ? "" : "?" + r.event.query) << " -> " << r.event.answered_status
+         << "\n";
+    for (const auto& [name, value] : r.event.params) file << "    " << name << "=" << value << "\n";
+  }
+  return path;
+}
+
 std::vector<Case> select_cases(std::vector<Case> cases, const RunOptions& options) {
   std::vector<Case> chosen;
   int position = 0;
@@ -182,12 +198,15 @@ int run_suite(const RunOptions& given) {
   std::sort(run.cases.begin(), run.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   managed.reset();
   mock.stop();
+  const auto unrouted = mock.unrouted();
 
   if (auto written = write_reports(run, options.out); !written) {
     std::fprintf(stderr, "sipconform: writing reports: %s\n", written.error().message.c_str());
     return kHarness;
   }
   print_summary(run, options.out);
+  if (const std::string log = write_unrouted(unrouted, options.out); !log.empty())
+    std::printf("%zu webhook request(s) matched no case: %s\n", unrouted.size(), log.c_str());
   const auto unexpected = run.unexpected();
   if (std::any_of(unexpected.begin(), unexpected.end(), [](auto* c) { return c->verdict == Verdict::harness_error; }))
     return kHarness;

@@ -37,7 +37,23 @@ struct CapturedSip {
   SipEvent event;    // from_party/to_party left empty: the runner labels them
 };
 
+// Runs `tshark <args>` with its output to `out_path` and its messages to `log_path`, at most
+// 120 s; an error names `what` it was reading and tshark's first line of complaint.
+Result<void> run_tshark(const std::vector<std::string>& args, const std::string& out_path,
+                        const std::string& log_path, const std::string& what);
+
 // Reads every SIP message of a capture with tshark (UDP, TCP reassembled, TLS not decoded).
 Result<std::vector<CapturedSip>> read_capture(const std::string& pcap_path);
+
+struct CapturedRtp {
+  double epoch = 0;
+  std::string src;  // "ip:port"
+  std::string dst;
+  int payload_type = 0;
+};
+
+// Reads every RTP packet of a capture with tshark, on any UDP port: RTP is recognised by its
+// header (tshark's RTP heuristic) and by the SDP of the captured SIP.
+Result<std::vector<CapturedRtp>> read_rtp(const std::string& pcap_path);
 
 }  // namespace sipconform

@@ -198,9 +198,29 @@ Result<std::vector<CapturedSip>> parse_pdml(std::istream& pdml, const std::strin
 
 }  // namespace
 
-Result<std::vector<CapturedSip>> read_capture(const std::string& pcap_path) {
+Result<void> run_tshark(const std::vector<std::string>& args, const std::string& out_path,
+                        const std::string& log_path, const std::string& what) {
   auto tshark = find_program("tshark");
   if (!tshark) return fail("tshark not found on PATH: install tshark (tools/bootstrap)");
+  std::error_code ec;
+  bp::child child(bp::exe = *tshark, bp::args = args, bp::std_out > out_path,
+                  bp::std_err > log_path, bp::std_in < bp::null, ec);
+  if (ec) return fail("cannot start tshark: " + ec.message());
+  if (!await_exit(child.id(), std::chrono::steady_clock::now() + std::chrono::seconds(120))) {
+    child.terminate(ec);
+    return fail("tshark did not finish reading " + what + " within 120 s");
+  }
+  child.wait(ec);
+  if (child.exit_code() != 0) {
+    std::ifstream log(log_path);
+    std::string first_line;
+    std::getline(log, first_line);
+    return fail("tshark -r " + what + " failed (exit " + std::to_string(child.exit_code()) + "): " + first_line);
+  }
+  return {};
+}
+
+Result<std::vector<CapturedSip>> read_capture(const std::string& pcap_path) {
   std::error_code ec;
   if (!fs::exists(pcap_path, ec)) return fail("no capture file " + pcap_path);
   auto pdml_path = pcap_path + ".pdml";
@@ -209,21 +229,7 @@ Result<std::vector<CapturedSip>> read_capture(const std::string& pcap_path) {
   // second copy of that SIP message.
   std::vector<std::string> args{"-r", pcap_path,      "-o", "tcp.desegment_tcp_streams:TRUE",
                                 "-Y", "sip && !icmp", "-T", "pdml"};
-  bp::child child(bp::exe = *tshark, bp::args = args, bp::std_out > pdml_path,
-                  bp::std_err > log_path, bp::std_in < bp::null, ec);
-  if (ec) return fail("cannot start tshark: " + ec.message());
-  if (!await_exit(child.id(), std::chrono::steady_clock::now() + std::chrono::seconds(120))) {
-    child.terminate(ec);
-    return fail("tshark did not finish reading " + pcap_path + " within 120 s");
-  }
-  child.wait(ec);
-  if (child.exit_code() != 0) {
-    std::ifstream log(log_path);
-    std::string first_line;
-    std::getline(log, first_line);
-    return fail("tshark -r " + pcap_path + " failed (exit " + std::to_string(child.exit_code()) +
-                "): " + first_line);
-  }
+  if (auto ran = run_tshark(args, pdml_path, log_path, pcap_path); !ran) return std::unexpected(ran.error());
   std::ifstream pdml(pdml_path, std::ios::binary);
   auto messages = parse_pdml(pdml, pcap_path);
   pdml.close();

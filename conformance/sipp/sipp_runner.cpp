@@ -123,7 +123,10 @@ Result<std::vector<std::string>> build_args(const SippLaunch& launch, const std:
   args.insert(args.end(), {"-i", launch.local_ip, "-p", std::to_string(launch.local_port), "-t",
                            *flag, "-m", std::to_string(launch.calls)});
   if (!launch.service.empty()) args.insert(args.end(), {"-s", launch.service});
+  if (launch.media_port) args.insert(args.end(), {"-mp", std::to_string(launch.media_port)});
   for (const auto& [name, value] : launch.keys) args.insert(args.end(), {"-key", name, value});
+  if (!launch.auth_username.empty()) args.insert(args.end(), {"-au", launch.auth_username});
+  if (!launch.auth_password.empty()) args.insert(args.end(), {"-ap", launch.auth_password});
   if (launch.transport == "tls") {
     if (auto ok = check_tls_support(sipp); !ok) return std::unexpected(ok.error());
     auto tls = tls_material();

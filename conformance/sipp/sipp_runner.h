@@ -19,11 +19,16 @@ struct SippLaunch {
   std::string program = "sipp";  // the SIPp binary (PATH is searched), e.g. a TLS-enabled build
   std::string local_ip;
   std::uint16_t local_port = 0;
+  std::uint16_t media_port = 0;   // -mp: where its RTP is sent and received (0: SIPp's default)
   std::string transport = "udp";  // udp -> -t u1, tcp -> -t t1, tls -> -t l1
   std::string remote;             // "host:port" for parties that call the target; empty otherwise
   std::string service;            // -s: the Request-URI user (the case token)
   int calls = 1;                  // -m
   std::map<std::string, std::string> keys;  // -key name value
+  // -au / -ap: what the scenario's [authentication] keyword answers a 401/407 with (SIPp 3.6
+  // cannot take -key values inside that keyword).
+  std::string auth_username;
+  std::string auth_password;
   std::string out_dir;            // evidence folder
   double timeout_s = 30;          // -timeout, and the runner kills it 5 s after that
 };

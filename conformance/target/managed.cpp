@@ -23,6 +23,30 @@ namespace {
 // The generated config gives the target's one SIP domain this SID.
 constexpr const char* kDomainSid = "SDc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0";
 
+// The profile's extra domains [inbound.*]: the same voice URL, each with the access rule its
+// role names (target/profile.h ProfileDomain). SIDs follow kDomainSid, numbered.
+void write_access_domain(YAML::Emitter& out, const TargetProfile& profile, const ProfileDomain& domain,
+                         std::size_t number, const std::string& voice_url) {
+  std::string sid = kDomainSid;
+  sid.replace(sid.size() - 2, 2, (number < 10 ? "c" : "") + std::to_string(number));
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << domain.name;
+  out << YAML::Key << "sid" << YAML::Value << sid;
+  out << YAML::Key << "account" << YAML::Value << profile.account_sid;
+  out << YAML::Key << "voice_url" << YAML::Value << voice_url;
+  out << YAML::Key << "voice_method" << YAML::Value << "POST";
+  if (domain.role == "acl")
+    out << YAML::Key << "ip_access_list" << YAML::Value << YAML::Flow << acl_admitted_networks(profile);
+  if (!domain.username.empty()) {
+    out << YAML::Key << "credentials" << YAML::Value << YAML::BeginSeq << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "username" << YAML::Value << domain.username;
+    out << YAML::Key << "password" << YAML::Value << domain.password;
+    out << YAML::EndMap << YAML::EndSeq;
+  }
+  if (domain.role == "registration") out << YAML::Key << "registration" << YAML::Value << true;
+  out << YAML::EndMap;
+}
+
 std::string address_of(const std::string& cidr) {
   return cidr.substr(0, cidr.find('/'));
 }
@@ -74,7 +98,16 @@ Result<std::string> sipref_config(const TargetProfile& profile, const std::strin
   // no /fallback gets 404 there, and the call then ends as with no fallback [webhook.fallback].
   out << YAML::Key << "voice_fallback_url" << YAML::Value << url_base(voice_url) + "/fallback";
   out << YAML::Key << "voice_fallback_method" << YAML::Value << "POST";
-  out << YAML::EndMap << YAML::EndSeq;
+  out << YAML::EndMap;
+  for (std::size_t i = 0; i < profile.domains.size(); ++i)
+    write_access_domain(out, profile, profile.domains[i], i + 1, voice_url);
+  out << YAML::EndSeq;
+  if (profile.pstn_gateway) {
+    out << YAML::Key << "pstn_gateway" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "host" << YAML::Value << profile.pstn_gateway->host;
+    out << YAML::Key << "port" << YAML::Value << profile.pstn_gateway->port;
+    out << YAML::EndMap;
+  }
   out << YAML::EndMap;
   if (!out.good()) return fail("cannot write the target config: " + out.GetLastError());
   return std::string(out.c_str()) + "\n";

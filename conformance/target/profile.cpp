@@ -142,6 +142,24 @@ Result<void> read_ingress(const Reader& r, const YAML::Node& node, TargetProfile
   return {};
 }
 
+Result<void> read_pstn_gateway(const Reader& r, const YAML::Node& node, TargetProfile& profile) {
+  if (auto ok = r.expect_map(node, "pstn_gateway"); !ok) return ok;
+  if (auto ok = r.known_keys(node, {"host", "port"}, "pstn_gateway"); !ok) return ok;
+  if (!node["host"]) return r.error_at(node, "pstn_gateway needs a host");
+  auto host = r.text(node["host"], "pstn_gateway.host");
+  if (!host) return std::unexpected(host.error());
+  std::uint32_t ignored = 0;
+  if (!parse_ipv4(*host, ignored)) return r.error_at(node["host"], "pstn_gateway.host must be an IPv4 address");
+  FixedAddress gateway{*host, 5060};
+  if (node["port"]) {
+    auto port = r.port(node["port"], "pstn_gateway.port", false);
+    if (!port) return std::unexpected(port.error());
+    gateway.port = *port;
+  }
+  profile.pstn_gateway = gateway;
+  return {};
+}
+
 Result<void> read_managed(const Reader& r, const YAML::Node& node, TargetProfile& profile) {
   if (auto ok = r.expect_map(node, "managed"); !ok) return ok;
   if (auto ok = r.known_keys(node, {"command", "args"}, "managed"); !ok) return ok;
@@ -211,6 +229,37 @@ Result<void> read_edges(const Reader& r, const YAML::Node& node, TargetProfile& 
   return {};
 }
 
+// domains: { acl: {name}, credentials: {name, username, password}, registration: {...} }
+Result<void> read_profile_domains(const Reader& r, const YAML::Node& node, TargetProfile& profile) {
+  if (auto ok = r.expect_map(node, "domains"); !ok) return ok;
+  if (auto ok = r.known_keys(node, {"acl", "credentials", "registration"}, "domains"); !ok) return ok;
+  for (const auto& entry : node) {
+    ProfileDomain domain;
+    domain.role = entry.first.as<std::string>("");
+    const std::string what = "domains." + domain.role;
+    const YAML::Node& fields = entry.second;
+    if (auto ok = r.expect_map(fields, what); !ok) return ok;
+    const bool acl = domain.role == "acl";
+    if (auto ok = acl ? r.known_keys(fields, {"name"}, what)
+                      : r.known_keys(fields, {"name", "username", "password"}, what);
+        !ok)
+      return ok;
+    for (const char* key : {"name", "username", "password"}) {
+      if (acl && std::string_view(key) != "name") continue;
+      if (!fields[key]) return r.error_at(fields, what + " needs " + key);
+      auto value = r.text(fields[key], what + "." + key);
+      if (!value) return std::unexpected(value.error());
+      (std::string_view(key) == "name" ? domain.name
+       : std::string_view(key) == "username" ? domain.username
+                                             : domain.password) = *value;
+    }
+    if (domain.name == profile.domain)
+      return r.error_at(fields["name"], what + ".name must differ from the profile's domain");
+    profile.domains.push_back(std::move(domain));
+  }
+  return {};
+}
+
 Result<void> read_account(const Reader& r, const YAML::Node& node, TargetProfile& profile) {
   if (auto ok = r.expect_map(node, "account"); !ok) return ok;
   if (auto ok = r.known_keys(node, {"sid", "auth_token"}, "account"); !ok) return ok;
@@ -242,7 +291,8 @@ Result<void> read_top(const Reader& r, const YAML::Node& root, TargetProfile& pr
   if (auto ok = r.expect_map(root, "a target profile"); !ok) return ok;
   if (auto ok = r.known_keys(root,
                              {"name", "ingress", "domain", "reference", "managed", "harness",
-                              "edges", "capabilities", "account", "voice_url_note"},
+                              "edges", "capabilities", "account", "voice_url_note", "pstn_gateway",
+                              "domains"},
                              "the profile");
       !ok)
     return ok;
@@ -284,6 +334,14 @@ Result<TargetProfile> read_profile(const Reader& r, const YAML::Node& root) {
   if (root["capabilities"])
     if (auto ok = read_capabilities(r, root["capabilities"], profile); !ok)
       return std::unexpected(ok.error());
+  if (root["pstn_gateway"])
+    if (auto ok = read_pstn_gateway(r, root["pstn_gateway"], profile); !ok) return std::unexpected(ok.error());
+  if (root["domains"])
+    if (auto ok = read_profile_domains(r, root["domains"], profile); !ok) return std::unexpected(ok.error());
+  if (profile.has("registration") && !profile.domain_for("registration"))
+    return r.error_at(root, "capability registration needs domains.registration (where cases REGISTER)");
+  if (profile.has("pstn") && !profile.pstn_gateway)
+    return r.error_at(root, "capability pstn needs pstn_gateway (where the target sends <Number> legs)");
   if (profile.managed) {
     std::uint32_t ignored = 0;
     if (!parse_ipv4(profile.ingress_host, ignored))
@@ -308,6 +366,24 @@ Result<TargetProfile> read_profile(const Reader& r, const YAML::Node& root) {
 
 bool TargetProfile::has(std::string_view capability) const {
   return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
+}
+
+const ProfileDomain* TargetProfile::domain_for(std::string_view role) const {
+  auto it = std::find_if(domains.begin(), domains.end(),
+                         [&](const ProfileDomain& d) { return d.role == role; });
+  return it == domains.end() ? nullptr : &*it;
+}
+
+std::string outside_network(const TargetProfile& profile) {
+  return profile.party_network + ".0.0/24";
+}
+
+std::vector<std::string> acl_admitted_networks(const TargetProfile& profile) {
+  std::vector<std::string> blocks;  // .1.0/24, .2.0/23, .4.0/22 … .128.0/17: all but .0.x
+  for (int bits = 0; bits < 8; ++bits)
+    blocks.push_back(profile.party_network + "." + std::to_string(1 << bits) + ".0/" +
+                     std::to_string(24 - bits));
+  return blocks;
 }
 
 const EdgeRange* TargetProfile::edge(std::string_view name) const {

@@ -23,6 +23,24 @@ struct ManagedSettings {
   std::vector<std::string> args;  // extra arguments
 };
 
+// A fixed SIP address the target sends to (its PSTN gateway for <Number> legs); a case party
+// placed there (`at: pstn-gateway`) answers for it.
+struct FixedAddress {
+  std::string host;
+  std::uint16_t port = 5060;
+};
+
+// An extra SIP domain of the target with its own access rules, for the inbound.* cases, by role:
+// `acl` admits only the party network except <party_network>.0.0/24 (where `at: outside`
+// parties are); `credentials` challenges calls for username/password; `registration` takes
+// REGISTER with username/password. Cases use them as {{domain:ROLE}}, {{username:ROLE}} ...
+struct ProfileDomain {
+  std::string role;
+  std::string name;
+  std::string username;  // credentials and registration only
+  std::string password;
+};
+
 struct TargetProfile {
   std::string name;
   std::string ingress_host;  // where callers send their INVITEs
@@ -35,6 +53,8 @@ struct TargetProfile {
   std::string party_network = "127.20";       // parties get 127.20.<case>.<n> addresses
   std::vector<EdgeRange> edges;
   std::vector<std::string> capabilities;
+  std::optional<FixedAddress> pstn_gateway;  // capability `pstn`: where <Number> legs go
+  std::vector<ProfileDomain> domains;        // `domains:`; capability registration needs one
   std::string account_sid;
   std::string auth_token;  // checks X-Twilio-Signature
   std::string voice_url_note;  // external: what the operator must configure as the voice URL
@@ -42,10 +62,16 @@ struct TargetProfile {
 
   bool has(std::string_view capability) const;
   const EdgeRange* edge(std::string_view name) const;
+  const ProfileDomain* domain_for(std::string_view role) const;
 };
 
 // Strict: unknown keys and bad values are errors naming file:line:column.
 Result<TargetProfile> load_profile(const std::string& path);
+
+// `at: outside` parties live in <party_network>.0.0/24; ordinary parties never do (their third
+// octet starts at 1). The `acl` domain admits the rest of the /16: these eight blocks.
+std::string outside_network(const TargetProfile& profile);          // "127.20.0.0/24"
+std::vector<std::string> acl_admitted_networks(const TargetProfile& profile);
 
 // True when `ip` lies in one of `cidrs` (IPv4 "a.b.c.d/n").
 bool in_cidrs(std::string_view ip, const std::vector<std::string>& cidrs);

@@ -212,6 +212,74 @@ TEST(CaseLoader, DefaultsOfAMinimalCase) {
   EXPECT_FALSE(loaded->expect.no_unexpected_requests);
 }
 
+TEST(CaseLoader, OutsidePartiesAndDigestCredentials) {
+  const auto loaded = load_case(write_file(
+      "inbound/x.yaml", kHead +
+                            "parties:\n"
+                            "  caller:\n"
+                            "    scenario: caller-auth-awaits-bye.xml\n"
+                            "    calls: target\n"
+                            "    at: outside\n"
+                            "    vars: { domain: \"{{domain:credentials}}\" }\n"
+                            "    auth: { username: \"{{username:credentials}}\", password: \"p{{token}}\" }\n"));
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  const Party& caller = loaded->parties.at(0);
+  EXPECT_TRUE(caller.at_outside);
+  EXPECT_FALSE(caller.at_pstn_gateway);
+  EXPECT_EQ(caller.vars.at("domain"), "{{domain:credentials}}");
+  EXPECT_EQ(caller.auth_username, "{{username:credentials}}");
+  EXPECT_EQ(caller.auth_password, "p{{token}}");
+}
+
+TEST(CaseLoaderErrors, BadOutsideAndAuth) {
+  const std::string party = kHead + "parties:\n  caller: { scenario: a.xml, ";
+  expect_case_error(party + "at: inside }\n", "5:34", "bad value 'inside' for at: expected pstn-gateway or outside");
+  expect_case_error(party + "auth: { username: u } }\n", "5:36", "auth is missing the required key 'password'");
+  expect_case_error(party + "auth: { username: \"{{domain:mail}}\", password: p } }\n", "5:48",
+                    "unknown placeholder '{{domain:mail}}'");
+}
+
+TEST(CaseLoader, PayloadChecksAndOrderBounds) {
+  const auto loaded = load_case(write_file(
+      "sip/x.yaml", kHead + "requires: [debugger-webhook]\n" + kCaller +
+                        "expect:\n"
+                        "  requests:\n"
+                        "    - path: /debugger\n"
+                        "      params: { Level: ERROR }\n"
+                        "      payload: { error_code: \"11200\", webhook.request.url: { matches: "
+                        "\"/voice$\" }, service_sid: { absent: true } }\n"
+                        "  order:\n"
+                        "    - { first: \"webhook /voice\", second: \"caller <- 200\", "
+                        "at_least_ms: 2000, at_most_ms: 2800 }\n"
+                        "    - { first: \"webhook /voice\", second: \"caller <- 200\", "
+                        "at_most_ms: 0 }\n"));
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  const RequestCheck& alert = loaded->expect.requests.at(0);
+  ASSERT_EQ(alert.params.size(), 1u);
+  ASSERT_EQ(alert.payload.size(), 3u);
+  EXPECT_EQ(alert.payload[0].name, "error_code");
+  EXPECT_EQ(alert.payload[0].value, "11200");
+  EXPECT_EQ(alert.payload[1].name, "webhook.request.url");
+  EXPECT_EQ(alert.payload[1].op, ParamCheck::Op::matches);
+  EXPECT_EQ(alert.payload[2].op, ParamCheck::Op::absent);
+  const auto& order = loaded->expect.order;
+  ASSERT_EQ(order.size(), 2u);
+  EXPECT_EQ(order[0].at_least_ms, 2000);
+  EXPECT_EQ(order[0].at_most_ms, 2800);
+  EXPECT_FALSE(order[1].at_least_ms.has_value());
+  EXPECT_EQ(order[1].at_most_ms, 0);
+}
+
+TEST(CaseLoaderErrors, BadPayloadAndOrderBounds) {
+  const std::string expect = kHead + kCaller + "expect:\n";
+  expect_case_error(expect + "  requests:\n    - { path: /debugger, payload: { error_code: { is: 1 } } }\n",
+                    "8:51", "unknown key 'is'");
+  expect_case_error(expect + "  order:\n    - { first: \"webhook /voice\", second: \"webhook /next\", at_least_ms: -1 }\n",
+                    "8:72", "at_least_ms must be a whole number");
+  expect_case_error(expect + "  order:\n    - { first: \"webhook /voice\", second: \"webhook /next\", at_least_ms: 2, at_most_ms: 1 }\n",
+                    "8:7", "at_least_ms is greater than at_most_ms");
+}
+
 // ---- loader errors, each with its position ---------------------------------------------------
 
 TEST(CaseLoaderErrors, UnknownKeyAtTopLevel) {
@@ -409,6 +477,12 @@ TEST(Placeholders, BuiltinsAndParties) {
   EXPECT_NE(placeholder_problem("{{agentB}}", parties), std::nullopt);
   EXPECT_NE(placeholder_problem("{{agentA", parties), std::nullopt);
   EXPECT_NE(placeholder_problem("{{}}", parties), std::nullopt);
+  // A field of one of the profile's extra domains.
+  EXPECT_EQ(placeholder_problem("{{domain:acl}} {{username:credentials}} {{password:registration}}", parties),
+            std::nullopt);
+  EXPECT_NE(placeholder_problem("{{domain:mail}}", parties), std::nullopt);
+  EXPECT_NE(placeholder_problem("{{secret:acl}}", parties), std::nullopt);
+  EXPECT_NE(placeholder_problem("{{domain:}}", parties), std::nullopt);
 }
 
 TEST(Lint, ReferencesOfACaseBuiltInCode) {
@@ -533,7 +607,7 @@ TEST_F(LintTree, ReportsEachProblemAtItsPlace) {
                 "the catalogue)",
           dir + "/sip/problems.yaml:4:17: error: unknown capability 'teleport' (known: udp, tcp, "
                 "tls, refer, app-connect, "
-                "registration, rest-api, debugger-webhook, dtmf, enhanced-sip, media)",
+                "registration, rest-api, debugger-webhook, dtmf, enhanced-sip, media, pstn)",
           dir +
               "/sip/problems.yaml:7:3: error: scenario 'callee-missing.xml' of party 'callee' is "
               "not in " +
@@ -552,6 +626,29 @@ TEST_F(LintTree, FullCoverageTurnsUntestedIdsIntoErrors) {
       issues(true),
       ::testing::Contains(
           kData + "/lint-catalogue.yaml:5:5: error: behaviour refer.accept is checked by no case"));
+}
+
+TEST_F(LintTree, AlertExpectationsNeedTheDebuggerWebhookCapability) {
+  Case test = cases_.front();
+  RequestCheck alert;
+  alert.path = "/debugger";
+  alert.where = {"/x/sip/good.yaml", 12, 7};
+  test.expect.requests.push_back(alert);
+  const std::string issue =
+      "/x/sip/good.yaml:12:7: error: a request to /debugger is expected but the case does not "
+      "require debugger-webhook";
+  auto texts = [&](const Case& c) {
+    std::vector<std::string> out;
+    for (const auto& i : lint({c}, catalogue_, kData + "/scenarios", false))
+      out.push_back(i.to_string());
+    return out;
+  };
+  EXPECT_THAT(texts(test), ::testing::Contains(issue));
+  test.expect.requests.back().count = 0;  // "no alert" needs no alerts to be posted
+  EXPECT_THAT(texts(test), ::testing::Not(::testing::Contains(issue)));
+  test.expect.requests.back().count.reset();
+  test.requirements.push_back("debugger-webhook");
+  EXPECT_THAT(texts(test), ::testing::Not(::testing::Contains(issue)));
 }
 
 TEST_F(LintTree, SectionOfTheIdMustBeInTheCatalogue) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "check/checker.h"
+#include "check/payload.h"
 #include "check/selector.h"
 #include "util/cidr.h"
 
@@ -85,6 +86,9 @@ struct Req {
   Req& method(std::string m) { return check.method = std::move(m), *this; }
   Req& param(std::string name, ParamCheck::Op op, std::string value = "") {
     return check.params.push_back(ParamCheck{std::move(name), op, std::move(value)}), *this;
+  }
+  Req& payload(std::string path, ParamCheck::Op op, std::string value = "") {
+    return check.payload.push_back(ParamCheck{std::move(path), op, std::move(value)}), *this;
   }
   Req& count(int n) { return check.count = n, *this; }
   Req& signature(bool valid) { return check.signature_valid = valid, *this; }
@@ -458,7 +462,138 @@ TEST(Checker, NoUnexpectedRequests) {
   EXPECT_EQ(results[2].event, 9u);
 }
 
+// --- alerts (/debugger) and their JSON Payload ----------------------------------------------
+
+constexpr const char* kAlertPayload =
+    R"({"resource_sid":"CA01","service_sid":null,"error_code":"11217",)"
+    R"("more_info":{"msg":"HTTP 500 on \"/voice\"","LogLevel":"ERROR"},)"
+    R"("webhook":{"request":{"url":"http://h/voice","method":"POST"},"response":{"status_code":500}},)"
+    R"("list":[1,2],"flag":true})";
+
+Event alert(double time, std::string payload = kAlertPayload) {
+  return webhook(time, "POST", "/debugger",
+                 {{"Level", "ERROR"}, {"PayloadType", "application/json"}, {"Payload", payload}});
+}
+
+TEST(PayloadMember, ReadsMembersByDottedPath) {
+  const WebhookEvent event = alert(1.0).webhook;
+  auto text = [&](std::string_view path) {
+    auto member = payload_member(event, path);
+    EXPECT_TRUE(member) << path;
+    return member && *member ? **member : std::string("<absent>");
+  };
+  EXPECT_EQ(text("error_code"), "11217");
+  EXPECT_EQ(text("more_info.msg"), "HTTP 500 on \"/voice\"");  // JSON escapes undone
+  EXPECT_EQ(text("webhook.request.url"), "http://h/voice");
+  EXPECT_EQ(text("webhook.response.status_code"), "500");  // a number as its JSON text
+  EXPECT_EQ(text("flag"), "true");
+  EXPECT_EQ(text("list"), "[1,2]");
+  EXPECT_EQ(text("webhook.request"), R"({"url":"http://h/voice","method":"POST"})");
+  EXPECT_EQ(text("service_sid"), "<absent>");  // null counts as absent
+  EXPECT_EQ(text("more_info.nothing"), "<absent>");
+  EXPECT_EQ(text("error_code.deeper"), "<absent>");  // a string has no members
+}
+
+TEST(PayloadMember, NoPayloadOrNotAJsonObjectIsAnError) {
+  EXPECT_EQ(payload_member(webhook(0, "POST", "/debugger", {}).webhook, "x").error().message,
+            "no Payload parameter");
+  EXPECT_TRUE(payload_member(alert(0, "{\"a\":").webhook, "a")
+                  .error()
+                  .message.starts_with("Payload is not JSON: "));
+  EXPECT_EQ(payload_member(alert(0, "[1]").webhook, "a").error().message,
+            "Payload is not a JSON object");
+}
+
+TEST(Checker, RequestWithPayloadChecks) {
+  Fixture f;
+  f.test.expect.requests = {Req("/debugger")
+                                .method("POST")
+                                .param("Level", ParamCheck::Op::equals, "ERROR")
+                                .payload("error_code", ParamCheck::Op::equals, "11217")
+                                .payload("webhook.request.url", ParamCheck::Op::matches, "/voice$")
+                                .payload("service_sid", ParamCheck::Op::absent)
+                                .count(1)};
+  Timeline timeline = basic_call();
+  timeline.events.push_back(alert(2.0));  // 9
+  CheckResult result = f.only(timeline);
+  EXPECT_EQ(result.verdict, Verdict::pass) << result.observed;
+  EXPECT_EQ(result.expected,
+            "POST /debugger with Level = \"ERROR\", Payload.error_code = \"11217\", "
+            "Payload.webhook.request.url matching //voice$/, Payload.service_sid absent "
+            "(exactly 1)");
+
+  f.test.expect.requests = {Req("/debugger").payload("error_code", ParamCheck::Op::equals, "12100")};
+  result = f.only(timeline);
+  EXPECT_EQ(result.verdict, Verdict::fail);
+  EXPECT_EQ(result.observed,
+            "no matching request; closest: #9 at 2.000 s: POST /debugger with "
+            "Payload.error_code = \"11217\"");
+
+  // Without a JSON Payload every Payload check fails, `absent` too.
+  f.test.expect.requests = {Req("/debugger").payload("service_sid", ParamCheck::Op::absent)};
+  timeline.events.back() = alert(2.0, "not json");
+  result = f.only(timeline);
+  EXPECT_EQ(result.verdict, Verdict::fail);
+  EXPECT_TRUE(result.observed.find("Payload.service_sid = (Payload is not JSON: ") !=
+              std::string::npos)
+      << result.observed;
+}
+
+TEST(Checker, NoUnexpectedRequestsIgnoresAlertsUnlessTheCaseExpectsThem) {
+  Fixture f;
+  f.test.expect.requests = {Req("/voice")};
+  f.test.expect.no_unexpected_requests = true;
+  Timeline timeline = basic_call();
+  timeline.events.push_back(alert(2.0));  // 9
+  auto results = f.run(timeline);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1].verdict, Verdict::pass);
+  EXPECT_EQ(results[1].observed,
+            "1 request(s), all expected (and 1 alert(s) to /debugger, not checked here)");
+
+  // Once the case expects an alert, every alert must be one it expects.
+  f.test.expect.requests = {Req("/voice"),
+                            Req("/debugger").payload("error_code", ParamCheck::Op::equals, "11217")};
+  timeline.events.push_back(alert(2.5, R"({"error_code":"12200"})"));  // 10
+  results = f.run(timeline);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[2].verdict, Verdict::fail);
+  EXPECT_EQ(results[2].observed, "unexpected: #10 at 2.500 s: POST /debugger");
+}
+
 // --- order --------------------------------------------------------------------------------
+
+TEST(Checker, OrderWithTimeBounds) {
+  Fixture f;
+  OrderCheck at_least = order("webhook /voice", "caller <- 200 INVITE");  // 30 ms apart
+  at_least.at_least_ms = 20;
+  OrderCheck at_most = at_least;
+  at_most.at_least_ms.reset();
+  at_most.at_most_ms = 40;
+  OrderCheck too_soon = at_least;
+  too_soon.at_least_ms = 31;
+  OrderCheck too_late = at_most;
+  too_late.at_most_ms = 29;
+  OrderCheck both = at_least;
+  both.at_most_ms = 40;
+  f.test.expect.order = {at_least, at_most, too_soon, too_late, both};
+  auto results = f.run(basic_call());
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_EQ(results[0].verdict, Verdict::pass) << results[0].observed;
+  EXPECT_EQ(results[0].expected,
+            "\"webhook /voice\" before \"caller <- 200 INVITE\" by at least 20 ms");
+  EXPECT_EQ(results[1].verdict, Verdict::pass) << results[1].observed;
+  EXPECT_EQ(results[1].expected,
+            "\"webhook /voice\" before \"caller <- 200 INVITE\" by at most 40 ms");
+  EXPECT_EQ(results[2].verdict, Verdict::fail);
+  EXPECT_EQ(results[2].observed,
+            "\"webhook /voice\" #3 at 0.020 s, then \"caller <- 200 INVITE\" #4 at 0.050 s: "
+            "30 ms apart");
+  EXPECT_EQ(results[3].verdict, Verdict::fail);
+  EXPECT_EQ(results[4].verdict, Verdict::pass);
+  EXPECT_EQ(results[4].expected,
+            "\"webhook /voice\" before \"caller <- 200 INVITE\" by 20 to 40 ms");
+}
 
 TEST(Checker, OrderPasses) {
   Fixture f;

@@ -147,6 +147,58 @@ TEST_F(MockServerTest, RoutesByRememberedCallSidDialCallSidAndParentCallSid) {
   EXPECT_TRUE(server_.unrouted().empty());
 }
 
+// A debugger alert as the target posts it: the call is named only inside the JSON Payload.
+std::string alert_body(const std::string& resource_sid, const std::string& msg = "x") {
+  const std::string payload = "{\"resource_sid\":\"" + resource_sid +
+                              "\",\"error_code\":\"12200\",\"more_info\":{\"msg\":\"" + msg + "\"}}";
+  return "AccountSid=AC1&Level=WARNING&PayloadType=application%2Fjson&Payload=" +
+         httplib::detail::encode_query_param(payload);
+}
+
+TEST_F(MockServerTest, RoutesAlertsByTheCallSidInTheirPayload) {
+  ASSERT_TRUE(post("/c/c9f8e7d6c5/voice", "CallSid=CAalerted"));
+  auto res = post("/debugger", alert_body("CAalerted"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204);  // no case serves /debugger: taken all the same
+  auto seen = server_.requests_of(kOtherToken);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].event.path, "/debugger");
+  EXPECT_EQ(seen[1].event.answered_status, 204);
+  EXPECT_EQ(param_of(seen[1].event, "Level"), "WARNING");
+  EXPECT_TRUE(server_.requests_of(kToken).empty());
+  EXPECT_TRUE(server_.unrouted().empty());
+}
+
+TEST_F(MockServerTest, RoutesAlertsByATokenInTheirPayloadWhenTheCallIsUnknown) {
+  auto res = post("/debugger", alert_body("CAnever", "fetch of /c/c0a1b2c3d4/voice failed"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204);
+  EXPECT_EQ(server_.requests_of(kToken).size(), 1u);
+}
+
+TEST_F(MockServerTest, UnroutableAlertIsRecordedAsUnrouted) {
+  auto res = post("/debugger", alert_body("CAnobody"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  auto unrouted = server_.unrouted();
+  ASSERT_EQ(unrouted.size(), 1u);
+  EXPECT_EQ(unrouted[0].event.path, "/debugger");
+  EXPECT_NE(param_of(unrouted[0].event, "Payload").find("CAnobody"), std::string::npos);
+  // Not JSON at all: still recorded, never lost.
+  ASSERT_TRUE(post("/debugger", "Payload=%7Bnot+json"));
+  EXPECT_EQ(server_.unrouted().size(), 2u);
+}
+
+TEST_F(MockServerTest, CaseMayServeItsOwnDebuggerDocument) {
+  Fault status = fault(Fault::Kind::status);
+  status.status = 500;
+  server_.add_case(CaseRoute{"c5a5a5a5a5", "webhook/x", {doc("/debugger", status)}});
+  ASSERT_TRUE(post("/c/c5a5a5a5a5/voice", "CallSid=CAfaulted"));
+  auto res = post("/debugger", alert_body("CAfaulted"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 500);
+}
+
 TEST_F(MockServerTest, RemovedCaseForgetsItsCallsAndRecords) {
   ASSERT_TRUE(post("/c/c0a1b2c3d4/voice", "CallSid=CAgone"));
   server_.remove_case(kToken);

@@ -42,7 +42,19 @@ TEST(Profile, ReferenceFixtureLoads) {
   EXPECT_FALSE(profile->has("tls"));
   EXPECT_EQ(profile->account_sid.size(), 34u);
   EXPECT_FALSE(profile->auth_token.empty());
+  EXPECT_TRUE(profile->has("pstn"));
+  ASSERT_TRUE(profile->pstn_gateway);
+  EXPECT_EQ(profile->pstn_gateway->host, "127.19.0.1");
+  EXPECT_EQ(profile->pstn_gateway->port, 5060);
   EXPECT_EQ(profile->where.file, kTargets + "reference.yaml");
+  // Extra domains for the inbound.* cases; registration is declared with its domain.
+  EXPECT_TRUE(profile->has("registration"));
+  ASSERT_NE(profile->domain_for("acl"), nullptr);
+  EXPECT_TRUE(profile->domain_for("acl")->username.empty());
+  ASSERT_NE(profile->domain_for("credentials"), nullptr);
+  EXPECT_FALSE(profile->domain_for("credentials")->password.empty());
+  ASSERT_NE(profile->domain_for("registration"), nullptr);
+  EXPECT_NE(profile->domain_for("registration")->name, profile->domain);
 }
 
 TEST(Profile, ExampleExternalFixtureLoads) {
@@ -97,7 +109,8 @@ TEST_F(ProfileErrors, NameFileLineAndColumn) {
   const std::vector<Row> rows{
       {kHead + "colour: red\n",
        "F:5:1: unknown key 'colour' in the profile (expected one of: name, ingress, domain, "
-       "reference, managed, harness, edges, capabilities, account, voice_url_note)"},
+       "reference, managed, harness, edges, capabilities, account, voice_url_note, pstn_gateway, "
+       "domains)"},
       {kHead + "name: again\n", "F:5:1: key 'name' appears twice in the profile"},
       {"name: t\ndomain: d\ningress: {host: h}\n", "F:1:1: the profile needs 'account'"},
       {kHead + "reference: yes\n", "F:5:12: reference must be true or false"},
@@ -124,10 +137,48 @@ TEST_F(ProfileErrors, NameFileLineAndColumn) {
       {"name: t\ndomain: d\ningress: {host: h, port: 0}\naccount: {sid: ACXYZ, auth_token: t}\n",
        "F:3:26: ingress.port must be a port number (1..65535)"},
       {"name: [unclosed\n", "F:2:1: end of sequence flow not found"},
+      {kHead + "pstn_gateway: {host: gw.example.com}\n", "F:5:22: pstn_gateway.host must be an IPv4 address"},
+      {kHead + "pstn_gateway: {port: 5060}\n", "F:5:15: pstn_gateway needs a host"},
+      {kHead + "capabilities: [pstn]\n",
+       "F:1:1: capability pstn needs pstn_gateway (where the target sends <Number> legs)"},
       {"", "F:1:1: the target profile is empty"},
       {"- a\n- b\n", "F:1:1: a target profile must be a mapping"},
   };
   for (const auto& row : rows) EXPECT_EQ(error_of(row.yaml), row.error) << row.yaml;
+}
+
+TEST_F(ProfileErrors, DomainsByRole) {
+  auto profile = load_profile(write(kHead +
+                                    "domains:\n"
+                                    "  acl: {name: acl.example.com}\n"
+                                    "  registration: {name: reg.example.com, username: u, password: p}\n"
+                                    "capabilities: [registration]\n"));
+  ASSERT_TRUE(profile) << profile.error().message;
+  ASSERT_EQ(profile->domains.size(), 2u);
+  EXPECT_EQ(profile->domain_for("acl")->name, "acl.example.com");
+  EXPECT_EQ(profile->domain_for("registration")->username, "u");
+  EXPECT_EQ(profile->domain_for("credentials"), nullptr);
+  // The acl domain admits the party network except <party_network>.0.0/24 (outside parties).
+  EXPECT_EQ(outside_network(*profile), "127.20.0.0/24");
+  const auto admitted = acl_admitted_networks(*profile);
+  EXPECT_FALSE(in_cidrs("127.20.0.1", admitted));
+  EXPECT_FALSE(in_cidrs("127.20.0.250", admitted));
+  EXPECT_TRUE(in_cidrs("127.20.1.1", admitted));
+  EXPECT_TRUE(in_cidrs("127.20.200.7", admitted));
+  EXPECT_TRUE(in_cidrs("127.20.255.255", admitted));
+  EXPECT_FALSE(in_cidrs("127.21.1.1", admitted));
+
+  const std::vector<std::pair<std::string, std::string>> rows{
+      {"domains: {mail: {name: m}}\n",
+       "F:5:11: unknown key 'mail' in domains (expected one of: acl, credentials, registration)"},
+      {"domains: {acl: {name: a, username: u}}\n",
+       "F:5:26: unknown key 'username' in domains.acl (expected one of: name)"},
+      {"domains: {credentials: {name: c, username: u}}\n", "F:5:24: domains.credentials needs password"},
+      {"domains: {acl: {name: d.example.com}}\n", "F:5:23: domains.acl.name must differ from the profile's domain"},
+      {"capabilities: [registration]\n",
+       "F:1:1: capability registration needs domains.registration (where cases REGISTER)"},
+  };
+  for (const auto& [yaml, error] : rows) EXPECT_EQ(error_of(kHead + yaml), error) << yaml;
 }
 
 TEST(Profile, MissingFileIsNamed) {

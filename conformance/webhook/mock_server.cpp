@@ -6,6 +6,7 @@
 #include <optional>
 #include <thread>
 
+#include "util/json.h"
 #include "webhook/form.h"
 #include "webhook/http_server.h"
 #include "webhook/signature.h"
@@ -35,6 +36,15 @@ const std::string* find_param(const Params& params, std::string_view name) {
     if (key == name) return &value;
   }
   return nullptr;
+}
+
+// An alert's call: `resource_sid` of the JSON Payload [webhook.alerts]; "" when there is none.
+std::string alert_resource(const Params& params) {
+  const std::string* payload = find_param(params, "Payload");
+  if (payload == nullptr) return "";
+  auto json = parse_json(*payload);
+  const Json* sid = json ? json->find("resource_sid") : nullptr;
+  return sid != nullptr && sid->is_string() ? sid->as_string() : "";
 }
 
 // Pseudo-headers httplib adds to every request; they were never on the wire.
@@ -116,7 +126,7 @@ void apply(const Answer& a, httplib::Response& res) {
     return;
   }
   res.status = a.status;
-  res.set_content(a.body, a.content_type);
+  if (a.status != 204) res.set_content(a.body, a.content_type);
 }
 
 }  // namespace
@@ -219,10 +229,18 @@ std::optional<MockServer::Impl::Route> MockServer::Impl::route(const std::string
       return Route{it->second, path};
     }
   }
+  const bool alert = path == kDebuggerPath;
+  if (alert) {  // an alert names its call only inside the Payload
+    const auto it = call_cases_.find(alert_resource(params));
+    if (it != call_cases_.end()) return Route{it->second, path};
+  }
   std::vector<const std::string*> haystacks;
   for (std::string_view name : kTokenParams) {
     if (const std::string* value = find_param(params, name)) haystacks.push_back(value);
   }
+  // A URL of the case (/c/<token>/…) quoted in the alert's text ties it to the case too.
+  if (const std::string* payload = find_param(params, "Payload"); alert && payload)
+    haystacks.push_back(payload);
   haystacks.push_back(&path);
   for (const std::string* haystack : haystacks) {
     for (const auto& [token, route] : cases_) {
@@ -242,6 +260,8 @@ Answer MockServer::Impl::serve(const Route& route, const Params& params) {
   for (const WebhookDoc& doc : route_of_case.docs) {
     if (doc.path == route.doc_path) return answer_for(doc);
   }
+  // Alerts need no document: every case takes them (one may still serve /debugger to fault it).
+  if (route.doc_path == kDebuggerPath) return content(204, "", "");
   return not_found("no document for " + route.doc_path + " in case " + route_of_case.case_id +
                    "\n");
 }

@@ -144,6 +144,10 @@ void Engine::start_leg(Session& s, const LegPlan& plan) {
   invite.add("X-Twilio-AccountSid", s.account->sid);
   invite.add("X-Twilio-CallSid", child.call_sid);
   child.local_sdp = local_sdp_for(child, plan.edge, in.remote_sdp);
+  if (child.media_failed) {  // no relay port: the leg fails before its INVITE, like a 503
+    legs_.erase(child.id);
+    return fail_leg_unstarted(s, 503, "no free media port");
+  }
   if (!child.local_sdp.empty()) {
     invite.add("Content-Type", "application/sdp");
     invite.set_body(child.local_sdp);
@@ -198,6 +202,7 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
   if (status < 200) {
     if (l.state == LegState::calling) l.state = LegState::proceeding;
     if (status == 180 || status == 183) status_callbacks_.leg_ringing(l.id);
+    if (s) media_early(*s, l, response);
     return;
   }
   if (status >= 300) {
@@ -240,7 +245,10 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
 
 void Engine::on_child_answered(Session& s, Leg& child) {
   s.dial->winner = child.id;
-  if (child.screening_url) return start_screening(s, child);
+  if (child.screening_url) {
+    media_unbridge(child);  // early media ends: the caller must not hear the screening
+    return start_screening(s, child);
+  }
   bridge(s, child);
 }
 
@@ -250,6 +258,7 @@ void Engine::bridge(Session& s, Leg& child) {
   s.dial->bridged = true;
   Leg& in = *leg(s.inbound);
   if (in.state == LegState::offered) answer(in, local_sdp_for(in, s.edge, child.remote_sdp));
+  media_bridge(in, child);
   const auto limit = std::chrono::seconds(s.dial->verb.time_limit.value);
   s.dial->time_limit_timer = timers_.start(std::chrono::duration_cast<Duration>(limit),
                                            [this, sid = s.call_sid] { on_time_limit(sid); });

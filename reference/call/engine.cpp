@@ -67,6 +67,7 @@ void Engine::on_request(sip::TransactionId server, const sip::Message& request, 
   if (sip::dialog_id_of_request(request)) return on_in_dialog_request(server, request, from);
   if (method == "INVITE") return on_new_invite(server, request, from);
   if (method == "OPTIONS") return on_options(server, request);
+  if (method == "REGISTER") return on_register(server, request, from);
   log::info("", "sip-request-refused", method + " outside a dialog: 405");
   respond(server, request, 405);
 }
@@ -127,6 +128,10 @@ void Engine::on_in_dialog_request(sip::TransactionId server, const sip::Message&
     return;
   }
   if (method == "INVITE") {  // a session refresh: answer with the SDP this leg already has
+    if (!request.body().empty()) {  // the peer may have moved its media: follow it
+      l->remote_sdp = request.body();
+      media_remote(*l);
+    }
     auto ok = sip::make_response(request, 200, {}, l->local_tag);
     ok.add("Contact", "<" + l->local_contact + ">");
     if (!l->local_sdp.empty()) {

@@ -8,11 +8,15 @@
 #include <unordered_map>
 
 #include "call/dial_plan.h"
+#include "call/alerts.h"
+#include "call/admission.h"
 #include "call/leg.h"
+#include "call/registrar.h"
 #include "call/session.h"
 #include "call/sip_target.h"
 #include "call/status_callbacks.h"
 #include "config/config.h"
+#include "media/relay.h"
 #include "sip/dialog_table.h"
 #include "sip/timers.h"
 #include "sip/transaction.h"
@@ -75,11 +79,15 @@ class Engine final : public sip::TransactionUser {
   void leg_ended(Leg& leg);
   sip::Flow flow_to(std::string_view uri, const std::string& edge) const;
   std::string contact_for(const std::string& edge, sip::TransportKind kind) const;
-  std::string local_sdp_for(const Leg& leg, const std::string& edge, std::string_view remote_sdp);
+  // Our SDP for `leg`: `sdp` (the other side's) naming the leg's relay port on `edge`'s media
+  // address, opened on first use. Empty (and leg.media_failed) when no port is free.
+  std::string local_sdp_for(Leg& leg, const std::string& edge, std::string_view sdp);
 
   // TwiML (program.cpp)
   void fetch_twiml(Session& session, std::string url, HttpMethod method, webhook::Params params);
   bool fetch_fallback(Session& session, const Alert& failure, const std::string& failed_url);
+  // Logs the alert and posts it to the session's account's debugger webhook [webhook.alerts];
+  // alerts of no call go straight to alerts_.raise with a null account or an empty SID.
   void raise(const Session& session, const Alert& alert);
   void run_verb(Session& session, const twiml::Verb& verb, bool& wait);
   void after(Session& session, Duration delay);
@@ -118,6 +126,42 @@ class Engine final : public sip::TransactionUser {
   void run_screening(Session& session);
   void screen_out(Session& session, const std::string& why);
 
+  // ---- Anchored media and DTMF (legs.cpp, media_events.cpp) [dial.hangup-on-star] ----
+  std::unique_ptr<media::Relay> make_relay();
+  void send_early_media(Leg& inbound, const std::string& sdp);  // 183 Session Progress + SDP
+  void media_remote(Leg& leg);  // where the relay sends to leg's party: its SDP's c=/m=
+  // Packets of each go to the other from now on: at the bridge, for early media, or later
+  // when the bridge changes (no re-INVITE needed).
+  void media_bridge(Leg& a, Leg& b);
+  void media_unbridge(Leg& leg);  // its packets (and its partner's) go nowhere until re-paired
+  // A provisional response with SDP from a dialled leg under answerOnBridge: the caller gets
+  // 183 with our SDP and hears that leg [dial.answer-on-bridge].
+  void media_early(Session& session, Leg& child, const sip::Message& provisional);
+  void media_release(Leg& leg);
+  void on_media_dtmf(std::uint64_t endpoint, std::uint8_t event);
+  void hang_up_on_star(Session& session, Leg& from);
+  // ---- end of anchored media ----
+
+  // ---- SIP domain admission and registration (register.cpp) [inbound.ip-acl,
+  // inbound.credentials, inbound.register] ----
+  void on_register(sip::TransactionId server, const sip::Message& request, const sip::Flow& from);
+  // Checks an INVITE to `domain` against its IP access list and credential list; answers it
+  // (403, 407 challenge, 400) and returns nullopt when it may not start a call. Otherwise the
+  // digest username it authenticated with ("" when the domain has no credential list).
+  std::optional<std::string> admit_invite(sip::TransactionId server, const sip::Message& invite,
+                                          const sip::Flow& from, const config::Domain& domain);
+  void answer_refusal(sip::TransactionId server, const sip::Message& request,
+                      const config::Domain& domain, const Admission& admission);
+  const sip::DigestServer& digest_for(const config::Domain& domain);  // realm: the domain name
+  std::string edge_of(const sip::Flow& flow) const;  // the edge whose address `flow` reached
+  // What a <Client> or a registered <Sip> rings: the live contacts of an AOR (make_aor).
+  std::vector<Registration> registered_contacts(std::string_view aor) const {
+    return registrar_.contacts(aor, timers_.now());
+  }
+  Registrar registrar_;
+  std::unordered_map<std::string, std::unique_ptr<sip::DigestServer>> digests_;  // by domain
+  // ---- end of admission and registration ----
+
   boost::asio::io_context& io_;
   const config::Config& config_;
   sip::Transport& transport_;
@@ -135,7 +179,14 @@ class Engine final : public sip::TransactionUser {
       [this](webhook::Request request, webhook::WebhookClient::Done done) {
         webhooks_->fetch(std::move(request), std::move(done));
       }};
-  std::uint16_t next_media_port_ = 20000;
+  // Anchored media: the relay (after io_ and config_, which it is made from) and which leg
+  // each relay endpoint belongs to.
+  std::unique_ptr<media::Relay> relay_ = make_relay();
+  std::unordered_map<std::uint64_t, LegId> media_legs_;
+  // Alerts: logged, and posted to the account's debugger webhook through webhooks_.
+  Alerts alerts_{[this](webhook::Request request, webhook::WebhookClient::Done done) {
+    webhooks_->fetch(std::move(request), std::move(done));
+  }};
   std::unique_ptr<webhook::WebhookClient> webhooks_;  // last: destroyed first, while we exist
 };
 

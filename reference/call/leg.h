@@ -49,6 +49,12 @@ struct Leg {
   std::unique_ptr<sip::Invite2xxRetransmitter> ok_resender;  // UAS: our 2xx until its ACK
   std::string local_sdp;   // what we offered/answered on this leg (our media address)
   std::string remote_sdp;  // what the peer offered/answered
+  // Anchored media: the relay endpoint (RTP/RTCP ports on the edge's media address) this leg's
+  // SDP names; 0 until its SDP is made. Released when the leg ends.
+  std::uint64_t media_endpoint = 0;
+  std::uint16_t media_port = 0;
+  bool media_failed = false;  // no relay port was free: the leg cannot be offered or answered
+  bool early_media = false;   // UAS: a 183 with our SDP went out; the 200 repeats that SDP
   int final_status = 0;    // UAC: the final response to our INVITE (0 while pending)
   std::vector<sip::Header> answer_x_headers;  // X- headers of the 2xx [sip.answer.params]
   std::vector<sip::Header> final_x_headers;   // X- headers of the final message [sip.action.params]

@@ -3,7 +3,6 @@
 #include <netdb.h>
 
 #include "call/engine.h"
-#include "media/sdp.h"
 #include "sip/response.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
@@ -58,6 +57,12 @@ void Engine::send_provisional(Leg& l, int status) {
 
 void Engine::answer(Leg& l, std::string sdp) {
   if (l.state != LegState::offered) return;
+  if (l.media_failed) {  // no relay port for its media: refused like an overloaded server
+    reject(l, 503, "no free media port");
+    if (Session* s = session(l.session_sid)) end_session(*s);
+    return;
+  }
+  if (l.early_media) sdp = l.local_sdp;  // the 200 repeats the 183's SDP (RFC 6337 §3.1.1)
   auto ok = sip::make_response(l.invite, 200, {}, l.local_tag);
   ok.add("Contact", "<" + l.local_contact + ">");
   ok.add("Allow", std::string(kAllowedMethods));
@@ -150,6 +155,7 @@ void Engine::cancel(Leg& l) {
 }
 
 void Engine::leg_ended(Leg& l) {
+  media_release(l);
   if (l.dialog) dialogs_.erase(l.dialog->id());
   if (l.inbound) server_invites_.erase(l.invite_transaction);
   if (!l.inbound) status_callbacks_.leg_ended(l, timers_.now());  // [sip.status-callback]
@@ -200,16 +206,6 @@ std::string Engine::contact_for(const std::string& edge_name, sip::TransportKind
     case sip::TransportKind::tls: return "sip:" + edge->address + ":" + std::to_string(edge->tls_port) + ";transport=tls";
   }
   return {};
-}
-
-// Our side of the media for `leg`: the peer's SDP with our edge's media address and a port of
-// our own, so the two legs never learn each other's addresses (media is anchored).
-std::string Engine::local_sdp_for(const Leg&, const std::string& edge_name, std::string_view remote_sdp) {
-  const config::Edge* edge = config_.find_edge(edge_name);
-  if (!edge || remote_sdp.empty()) return {};
-  next_media_port_ = next_media_port_ >= 60000 ? 20000 : static_cast<std::uint16_t>(next_media_port_ + 2);
-  auto rewritten = media::rewrite_sdp(remote_sdp, {edge->media_address, next_media_port_});
-  return rewritten ? *rewritten : std::string{};
 }
 
 }  // namespace sipref::call

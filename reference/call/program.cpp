@@ -15,18 +15,25 @@ namespace {
 
 // A fetch's document, or the alert that makes the fetch a failure: the HTTP outcome
 // [webhook.http-error, webhook.timeout, webhook.content-type], then the TwiML [twiml.parse].
+// Each alert names the request, which the debugger payload reports [webhook.alerts].
 std::expected<twiml::Document, Alert> document_of(const webhook::Response& response) {
+  const AlertRequest request{response.url, response.method, response.status};
   if (!response.ok())
     return std::unexpected(
-        Alert{response.alert, "webhook " + response.url + " failed: " + response.detail});
-  return twiml::parse_twiml(response.body);
+        Alert{response.alert, "webhook " + response.url + " failed: " + response.detail, request});
+  auto document = twiml::parse_twiml(response.body);
+  if (!document) {
+    document.error().request = request;
+  } else {
+    for (auto& warning : document->warnings) warning.request = request;
+  }
+  return document;
 }
 
 }  // namespace
 
 void Engine::raise(const Session& s, const Alert& alert) {
-  const bool error = alert.level() == AlertLevel::error;
-  (error ? log::error : log::warn)(s.call_sid, "alert", std::to_string(alert.code) + " " + alert.message);
+  alerts_.raise(alert, s.account, s.call_sid);
 }
 
 void Engine::fetch_twiml(Session& s, std::string url, HttpMethod method, webhook::Params params) {
@@ -117,8 +124,15 @@ void Engine::run_verb(Session& s, const twiml::Verb& verb, bool& wait) {
         } else if constexpr (std::is_same_v<V, twiml::Reject>) {
           end_session(s, v.reason.value == twiml::RejectReason::busy ? 486 : 404);
         } else if constexpr (std::is_same_v<V, twiml::Pause>) {
+          // Answers once it has waited [twiml.answer]: as the first verb it delays pick-up.
           wait = true;
-          after(s, std::chrono::seconds(v.length.value));
+          timers_.start(std::chrono::seconds(v.length.value), [this, sid = s.call_sid] {
+            Session* live = session(sid);
+            if (!live || live->over) return;
+            if (Leg* caller = leg(live->inbound))
+              answer(*caller, local_sdp_for(*caller, live->edge, caller->remote_sdp));
+            run(*live);
+          });
         } else if constexpr (std::is_same_v<V, twiml::Say>) {
           answer_inbound();  // the reference streams no speech: 60 ms per character [twiml.say-play]
           wait = true;

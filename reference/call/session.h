@@ -48,6 +48,7 @@ struct Session {
   const config::Account* account = nullptr;
   const config::Domain* domain = nullptr;
   std::string edge;  // the edge the call arrived on (and in-dialog requests leave from)
+  std::string sip_username;  // digest username the caller authenticated with [inbound.credentials]
   LegId inbound = 0;
   std::string from;  // the From and To the voice request reported
   std::string to;

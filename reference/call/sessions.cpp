@@ -34,11 +34,14 @@ void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite
     respond(server, invite, 404);
     return;
   }
+  auto username = admit_invite(server, invite, from, *domain);  // answered when refused
+  if (!username) return;
   auto owned = std::make_unique<Session>();
   Session& s = *owned;
   s.call_sid = new_sid("CA");
   s.account = account;
   s.domain = domain;
+  s.sip_username = std::move(*username);
   s.edge = config_.listen;
   for (const auto& edge : config_.edges)
     if (edge.address == from.local.ip) s.edge = edge.name;
@@ -91,6 +94,7 @@ webhook::Params Engine::voice_params(const Session& s) const {
   }
   p.add("SipCallId", std::string(in.invite.header("Call-ID").value_or("")));
   p.add("SipSourceIp", in.flow.remote.ip);
+  if (!s.sip_username.empty()) p.add("SipUsername", s.sip_username);  // [inbound.credentials]
   for (const auto& h : x_headers_of(in.invite)) p.add("SipHeader_" + h.name, h.value);
   if (auto uui = in.invite.header("User-to-User")) p.add("SipHeader_User-to-User", std::string(*uui));
   return p;

@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include "util/cidr.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -62,6 +64,10 @@ bool is_sid(std::string_view text, std::string_view prefix) {
 bool is_ipv4(std::string_view text) {
   in_addr addr{};
   return inet_pton(AF_INET, std::string(text).c_str(), &addr) == 1;
+}
+
+bool is_ipv4_cidr(std::string_view text) {
+  return text.find('/') != std::string_view::npos && parse_cidr(text).has_value();
 }
 
 bool is_e164(std::string_view text) {

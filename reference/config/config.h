@@ -46,11 +46,22 @@ struct VoiceWebhook {
   HttpMethod status_callback_method = HttpMethod::post;
 };
 
+// One entry of a domain's credential list (digest username and password).
+struct Credential {
+  std::string username;
+  std::string password;
+};
+
 struct Domain {
   std::string name;     // host name, stored in lower case, e.g. example.sip.twilio.local
   std::string sid;      // SD + 32 hex
   std::string account;  // AccountSid of a configured account
   VoiceWebhook voice;
+  // Who may use the domain [inbound.ip-acl, inbound.credentials, inbound.register]. An INVITE
+  // must pass both when both are set; REGISTER needs `registration` and a credential.
+  std::vector<std::string> ip_access_list;  // IPv4 CIDRs; empty: any source
+  std::vector<Credential> credentials;      // empty: no digest challenge for calls
+  bool registration = false;                // REGISTER accepted (needs credentials)
 };
 
 struct Number {
@@ -69,6 +80,12 @@ struct Timers {
 
 struct Limits {
   std::optional<unsigned> max_calls;  // concurrent parent calls; beyond it INVITEs get 503
+};
+
+// Relay ports for anchored media: each leg takes an even RTP port and the RTCP port above it.
+struct MediaSettings {
+  std::uint16_t port_min = 20000;  // even
+  std::uint16_t port_max = 29999;  // greater than port_min
 };
 
 struct WebhookSettings {
@@ -96,6 +113,7 @@ struct Config {
   std::vector<Number> numbers;
   Timers timers;
   Limits limits;
+  MediaSettings media;
   WebhookSettings webhook;
   std::string listen = "ashburn";  // edge that receives inbound calls
   std::optional<RestListen> rest;
@@ -119,6 +137,7 @@ Result<Config> parse_config(std::string_view yaml, const std::string& source);
 // Value checks shared with other units (REST API, tests).
 bool is_sid(std::string_view text, std::string_view prefix);  // prefix + 32 lower-case hex
 bool is_ipv4(std::string_view text);
+bool is_ipv4_cidr(std::string_view text);  // a.b.c.d/n, host bits clear
 bool is_e164(std::string_view text);
 bool is_http_url(std::string_view text);  // http:// or https:// followed by a host
 

@@ -279,13 +279,68 @@ bool is_host_name(std::string_view name) {
       name, [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.'; });
 }
 
+// ip_access_list, credentials, registration [inbound.ip-acl, inbound.credentials,
+// inbound.register].
+std::vector<std::string> read_access_list(const Reader& at, const YAML::Node& node) {
+  std::vector<std::string> cidrs;
+  std::size_t index = 0;
+  for (const auto& item : sequence(at, node)) {
+    Reader here = at.item(index++);
+    cidrs.push_back(checked(here, item, is_ipv4_cidr,
+                            "an IPv4 CIDR (a.b.c.d/n with the host bits clear)"));
+  }
+  if (cidrs.empty()) at.fail(node, "must list at least one CIDR (leave the key out to admit any source)");
+  return cidrs;
+}
+
+// Digest usernames go into quoted strings and the voice request: printable, no blanks or quotes.
+bool is_credential_username(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::ranges::all_of(name, [](unsigned char c) {
+    return c > 0x20 && c < 0x7f && c != '"' && c != '\\' && c != ':';
+  });
+}
+
+std::vector<Credential> read_credentials(const Reader& at, const YAML::Node& node) {
+  std::vector<Credential> credentials;
+  std::size_t index = 0;
+  for (const auto& item : sequence(at, node)) {
+    Reader here = at.item(index++);
+    Mapping map(here, item, {"username", "password"});
+    Credential credential;
+    credential.username = checked(here.child("username"), map.need("username"),
+                                  is_credential_username,
+                                  "a username (1-64 printable characters, no blanks, quotes, "
+                                  "backslashes or colons)");
+    credential.password = text(here.child("password"), map.need("password"));
+    if (credential.password.empty())
+      here.child("password").fail(map.need("password"), "must not be empty");
+    for (const auto& other : credentials)
+      if (other.username == credential.username)
+        here.child("username").fail(map.need("username"), "username repeated");
+    credentials.push_back(std::move(credential));
+  }
+  if (credentials.empty()) at.fail(node, "must list at least one credential (leave the key out for none)");
+  return credentials;
+}
+
+void read_domain_access(const Reader& at, const Mapping& map, Domain& domain) {
+  optional_field(map, at, "ip_access_list", domain.ip_access_list, read_access_list);
+  optional_field(map, at, "credentials", domain.credentials, read_credentials);
+  optional_field(map, at, "registration", domain.registration, boolean);
+  if (domain.registration && domain.credentials.empty())
+    at.child("registration").fail(map.need("registration"),
+                                  "needs credentials: REGISTER is always digest-authenticated");
+}
+
 std::vector<Domain> read_domains(const Reader& at, const YAML::Node& node,
                                  const std::vector<Account>& accounts) {
   std::vector<Domain> domains;
   std::size_t index = 0;
   for (const auto& item : sequence(at, node)) {
     Reader here = at.item(index++);
-    Mapping map(here, item, with_voice_keys({"name", "sid", "account"}));
+    Mapping map(here, item,
+                with_voice_keys({"name", "sid", "account", "ip_access_list", "credentials",
+                                 "registration"}));
     Domain domain;
     domain.name = checked(here.child("name"), map.need("name"), is_host_name, "a host name");
     std::ranges::transform(domain.name, domain.name.begin(),
@@ -293,6 +348,7 @@ std::vector<Domain> read_domains(const Reader& at, const YAML::Node& node,
     domain.sid = sid(here.child("sid"), map.need("sid"), "SD");
     domain.account = account_ref(here.child("account"), map.need("account"), accounts);
     domain.voice = read_voice(here, map);
+    read_domain_access(here, map, domain);
     for (const auto& other : domains) {
       if (other.name == domain.name) here.child("name").fail(map.need("name"), "domain repeated");
       if (other.sid == domain.sid) here.child("sid").fail(map.need("sid"), "SipDomainSid repeated");
@@ -352,6 +408,21 @@ Limits read_limits(const Reader& at, const YAML::Node& node) {
   return limits;
 }
 
+MediaSettings read_media(const Reader& at, const YAML::Node& node) {
+  Mapping map(at, node, {"port_min", "port_max"});
+  MediaSettings media;
+  optional_field(map, at, "port_min", media.port_min, port);
+  optional_field(map, at, "port_max", media.port_max, port);
+  // RTP takes the even port of each pair, RTCP the odd one above it (RFC 3550 §11).
+  if (media.port_min % 2 != 0)
+    at.child("port_min").fail(map.need("port_min"), "must be even (RTP takes even ports)");
+  if (media.port_max <= media.port_min) {
+    auto node_max = map.get("port_max");
+    at.child("port_max").fail(node_max ? *node_max : node, "must be greater than port_min");
+  }
+  return media;
+}
+
 WebhookSettings read_webhook(const Reader& at, const YAML::Node& node) {
   Mapping map(at, node, {"workers"});
   WebhookSettings settings;
@@ -378,7 +449,7 @@ PstnGateway read_pstn_gateway(const Reader& at, const YAML::Node& node) {
 
 Config read_config(const Reader& at, const YAML::Node& root) {
   Mapping map(at, root,
-              {"accounts", "edges", "tls", "domains", "numbers", "timers", "limits", "webhook",
+              {"accounts", "edges", "tls", "domains", "numbers", "timers", "limits", "media", "webhook",
                "listen", "rest", "pstn_gateway"});
   Config config;
   config.source = at.source();
@@ -393,6 +464,7 @@ Config read_config(const Reader& at, const YAML::Node& root) {
   optional_field(map, at, "numbers", config.numbers, with_accounts(read_numbers));
   optional_field(map, at, "timers", config.timers, read_timers);
   optional_field(map, at, "limits", config.limits, read_limits);
+  optional_field(map, at, "media", config.media, read_media);
   optional_field(map, at, "webhook", config.webhook, read_webhook);
   optional_field(map, at, "listen", config.listen, text);
   if (!config.find_edge(config.listen)) {

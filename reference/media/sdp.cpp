@@ -1,5 +1,6 @@
 #include "media/sdp.h"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -95,6 +96,23 @@ Result<std::string> rewrite_sdp(std::string_view sdp, const SdpEndpoint& ours) {
   }
   if (!saw_audio) return fail("SDP: no audio m= line");
   return out;
+}
+
+std::optional<std::uint8_t> telephone_event_payload_type(std::string_view sdp) {
+  for (auto line : lines_of(sdp)) {
+    if (!line.starts_with("a=rtpmap:")) continue;
+    auto f = fields_of(line.substr(9));
+    if (f.size() < 2) continue;
+    auto encoding = f[1].substr(0, f[1].find('/'));
+    auto rate = f[1].substr(encoding.size());
+    const bool named = encoding.size() == 15 && std::equal(encoding.begin(), encoding.end(), "telephone-event",
+                                                           [](char a, char b) { return (a | 0x20) == b; });
+    if (!named || !(rate.empty() || rate.starts_with("/8000"))) continue;
+    unsigned pt = 0;
+    auto [p, ec] = std::from_chars(f[0].data(), f[0].data() + f[0].size(), pt);
+    if (ec == std::errc() && p == f[0].data() + f[0].size() && pt < 128) return static_cast<std::uint8_t>(pt);
+  }
+  return std::nullopt;
 }
 
 }  // namespace sipref::media

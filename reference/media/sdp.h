@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,8 @@ Result<SdpEndpoint> read_audio_endpoint(std::string_view sdp);
 // A copy of `sdp` with its o= and c= addresses set to `ours.address` and the first audio m=
 // port set to `ours.audio_port`. Line endings are normalised to CRLF.
 Result<std::string> rewrite_sdp(std::string_view sdp, const SdpEndpoint& ours);
+
+// The RTP payload type that an a=rtpmap line maps to telephone-event/8000 (RFC 4733 §7.1.1).
+std::optional<std::uint8_t> telephone_event_payload_type(std::string_view sdp);
 
 }  // namespace sipref::media

@@ -105,6 +105,23 @@ TEST_F(ConfigFile, OnlyAccountsGivesEveryDefault) {
   EXPECT_FALSE(config->tls.has_value());
   EXPECT_FALSE(config->rest.has_value());
   EXPECT_TRUE(config->domains.empty());
+  EXPECT_EQ(config->media.port_min, 20000);
+  EXPECT_EQ(config->media.port_max, 29999);
+}
+
+// Relay ports: RTP even, RTCP the odd port above, so the range starts even and is not empty.
+TEST_F(ConfigFile, MediaPortRange) {
+  auto config = load(kAccounts + "media:\n  port_min: 40000\n  port_max: 40099\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->media.port_min, 40000);
+  EXPECT_EQ(config->media.port_max, 40099);
+  expect_error(kAccounts + "media:\n  port_min: 40001\n", "5:13: media.port_min: must be even (RTP takes even ports)");
+  expect_error(kAccounts + "media:\n  port_min: 40000\n  port_max: 40000\n",
+               "6:13: media.port_max: must be greater than port_min");
+  expect_error(kAccounts + "media:\n  port_min: 30000\n",  // the default maximum is 29999
+               "5:3: media.port_max: must be greater than port_min");
+  expect_error(kAccounts + "media:\n  port_max: 70000\n", "5:13: media.port_max: 70000 is out of range 1..65535");
+  expect_error(kAccounts + "media:\n  ports: 1\n", "5:3: media: unknown key 'ports' (known: port_min, port_max)");
 }
 
 TEST_F(ConfigFile, EdgesReplaceTheDefaultTableAndDefaultTheirPorts) {
@@ -146,7 +163,7 @@ TEST_F(ConfigFile, TlsPathsAreTakenFromTheConfigFolder) {
 TEST_F(ConfigFile, UnknownKeys) {
   expect_error(kAccounts + "colour: blue\n",
                "4:1: unknown key 'colour' (known: accounts, edges, tls, domains, numbers, timers, "
-               "limits, webhook, listen, rest, pstn_gateway)");
+               "limits, media, webhook, listen, rest, pstn_gateway)");
   expect_error(kAccounts + "    region: us1\n",
                "4:5: accounts[0]: unknown key 'region' (known: sid, auth_token, debugger_webhook, "
                "enhanced_sip)");
@@ -240,6 +257,66 @@ TEST_F(ConfigFile, EmptyAndMissingFiles) {
   EXPECT_EQ(load_config(missing).error().message, missing + ": cannot open the file");
 }
 
+// ---- domain access: ip_access_list, credentials, registration [inbound.*] ----------------
+
+const std::string kDomainHead = kAccounts +
+                                "domains:\n  - name: a.sip.example\n    sid: "
+                                "SD0123456789abcdef0123456789abcdef\n    account: " +
+                                kAccount + "\n    voice_url: http://x/voice\n";  // lines 4-8
+
+TEST_F(ConfigFile, DomainAccessDefaultsToOpenAndNoRegistration) {
+  auto config = load(kDomainHead);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_TRUE(config->domains[0].ip_access_list.empty());
+  EXPECT_TRUE(config->domains[0].credentials.empty());
+  EXPECT_FALSE(config->domains[0].registration);
+}
+
+TEST_F(ConfigFile, DomainAccessKeysLoad) {
+  auto config = load(kDomainHead +
+                     "    ip_access_list: [192.0.2.0/24, 198.51.100.7/32]\n"
+                     "    credentials:\n      - { username: alice, password: s3cret }\n"
+                     "      - { username: bob, password: builder }\n"
+                     "    registration: true\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  const Domain& d = config->domains[0];
+  EXPECT_EQ(d.ip_access_list, (std::vector<std::string>{"192.0.2.0/24", "198.51.100.7/32"}));
+  ASSERT_EQ(d.credentials.size(), 2u);
+  EXPECT_EQ(d.credentials[1].username, "bob");
+  EXPECT_EQ(d.credentials[1].password, "builder");
+  EXPECT_TRUE(d.registration);
+}
+
+TEST_F(ConfigFile, DomainAccessMistakesAreLocated) {
+  expect_error(kDomainHead + "    ip_access_list: [192.0.2.1]\n",
+               "9:22: domains[0].ip_access_list[0]: '192.0.2.1' is not an IPv4 CIDR (a.b.c.d/n "
+               "with the host bits clear)");
+  expect_error(kDomainHead + "    ip_access_list: [10.0.0.1/8]\n",
+               "9:22: domains[0].ip_access_list[0]: '10.0.0.1/8' is not an IPv4 CIDR (a.b.c.d/n "
+               "with the host bits clear)");
+  expect_error(kDomainHead + "    ip_access_list: []\n",
+               "9:21: domains[0].ip_access_list: must list at least one CIDR (leave the key out "
+               "to admit any source)");
+  expect_error(kDomainHead + "    credentials:\n      - { username: alice }\n",
+               "10:9: domains[0].credentials[0]: missing required key 'password'");
+  expect_error(kDomainHead + "    credentials:\n      - { username: alice, password: \"\" }\n",
+               "10:38: domains[0].credentials[0].password: must not be empty");
+  expect_error(kDomainHead +
+                   "    credentials:\n      - { username: alice, password: a }\n"
+                   "      - { username: alice, password: b }\n",
+               "11:21: domains[0].credentials[1].username: username repeated");
+  expect_error(kDomainHead + "    credentials:\n      - { username: \"a b\", password: x }\n",
+               "10:21: domains[0].credentials[0].username: 'a b' is not a username (1-64 "
+               "printable characters, no blanks, quotes, backslashes or colons)");
+  expect_error(kDomainHead + "    credentials:\n      - { username: a, password: x, realm: r }\n",
+               "10:37: domains[0].credentials[0]: unknown key 'realm' (known: username, password)");
+  expect_error(kDomainHead + "    registration: yes\n",
+               "9:19: domains[0].registration: expected true or false, got 'yes'");
+  expect_error(kDomainHead + "    registration: true\n",
+               "9:19: domains[0].registration: needs credentials: REGISTER is always "
+               "digest-authenticated");
+}
+
 TEST(ConfigValues, Checks) {
   EXPECT_TRUE(is_sid("SD0123456789abcdef0123456789abcdef", "SD"));
   EXPECT_FALSE(is_sid("SD0123456789abcdef0123456789abcde", "SD"));  // 31 digits
@@ -254,6 +331,11 @@ TEST(ConfigValues, Checks) {
   EXPECT_FALSE(is_http_url("http://host:0/"));
   EXPECT_FALSE(is_http_url("http://host:port/"));
   EXPECT_FALSE(is_http_url("http://host/a b"));
+  EXPECT_TRUE(is_ipv4_cidr("0.0.0.0/0"));
+  EXPECT_TRUE(is_ipv4_cidr("192.0.2.7/32"));
+  EXPECT_FALSE(is_ipv4_cidr("192.0.2.0/33"));
+  EXPECT_FALSE(is_ipv4_cidr("192.0.2.0/"));
+  EXPECT_FALSE(is_ipv4_cidr("host/24"));
 }
 
 }  // namespace

@@ -41,5 +41,14 @@ TEST(Sdp, RefusesWhatHasNoAudio) {
   EXPECT_FALSE(rewrite_sdp("v=0\r\no=short\r\nm=audio 1 RTP/AVP 0\r\n", {"127.0.0.1", 1}));
 }
 
+// RFC 4733 §7.1.1: the DTMF payload type is whatever the rtpmap names telephone-event/8000.
+TEST(Sdp, FindsTheTelephoneEventPayloadType) {
+  EXPECT_EQ(telephone_event_payload_type(kOffer), std::optional<std::uint8_t>(101));
+  EXPECT_EQ(telephone_event_payload_type("m=audio 1 RTP/AVP 0 96\r\na=rtpmap:96 Telephone-Event/8000\r\n"),
+            std::optional<std::uint8_t>(96));
+  EXPECT_FALSE(telephone_event_payload_type("m=audio 1 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"));
+  EXPECT_FALSE(telephone_event_payload_type("a=rtpmap:97 telephone-event/16000\r\n"));
+}
+
 }  // namespace
 }  // namespace sipref::media

@@ -2,15 +2,27 @@
 // logged and posted to the account's debugger webhook by the call engine.
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include "util/http_method.h"
 
 namespace sipref {
 
 enum class AlertLevel { error, warning };
 
+// The webhook request an alert is about (a failed fetch, the document that held a bad element):
+// the debugger payload reports it under `webhook` [webhook.alerts].
+struct AlertRequest {
+  std::string url;  // as requested, after redirects, without fragment
+  HttpMethod method = HttpMethod::post;
+  int status = 0;  // HTTP status answered; 0 when none came
+};
+
 struct Alert {
   int code = 0;
   std::string message;  // what was wrong, with the offending value
+  std::optional<AlertRequest> request{};  // an initializer, so {code, message} stays warning-free
   AlertLevel level() const { return level_of(code); }
 
   // Levels as the provider's error pages give them (catalogue, "Alerts used by this catalogue").

@@ -248,6 +248,7 @@ Response fetch_with(Connections& connections, const Request& request) {
   HttpMethod method = request.method;
   for (int redirects = 0;; ++redirects) {
     out.url = url->without_fragment();
+    out.method = method;
     Exchange e =
         exchange(connections, *url, build(*url, method, request), limits, deadline, out.attempts);
     if (e.failure) return finish(out, *e.failure, e.detail, start);

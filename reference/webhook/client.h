@@ -53,6 +53,7 @@ struct Response {
   std::string body;
   std::string url;  // the last URL requested (after redirects), without fragment or GET params:
                     // the base for the document's relative URLs and the fallback's ErrorUrl
+  HttpMethod method = HttpMethod::post;  // of that last request (a 303 turns POST into GET)
   std::chrono::milliseconds elapsed{0};
   int attempts = 0;    // HTTP requests sent, redirects and retries included
   std::string detail;  // what went wrong, for the log
