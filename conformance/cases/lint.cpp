@@ -138,7 +138,7 @@ const std::vector<std::string_view>& known_capabilities() {
 }
 
 const std::vector<std::string_view>& profile_domain_roles() {
-  static const std::vector<std::string_view> roles = {"acl", "credentials", "registration"};
+  static const std::vector<std::string_view> roles = {"acl", "credentials", "registration", "basic"};
   return roles;
 }
 
@@ -184,7 +184,7 @@ std::optional<std::string> placeholder_problem(std::string_view text, const Name
       if (!contains(profile_domain_fields(), name.substr(0, colon)) ||
           !contains(profile_domain_roles(), name.substr(colon + 1)))
         return "unknown placeholder '{{" + std::string(name) +
-               "}}': write {{domain|username|password:acl|credentials|registration}}";
+               "}}': write {{domain|username|password:acl|credentials|registration|basic}}";
       continue;
     }
     if (!is_placeholder_name(name))

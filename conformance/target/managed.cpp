@@ -23,6 +23,14 @@ namespace {
 // The generated config gives the target's one SIP domain this SID.
 constexpr const char* kDomainSid = "SDc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0";
 
+// The `basic` domain's account: the profile's SID with its last digit changed, the same auth
+// token (so signatures verify), enhanced SIP features off [sip.enhanced-off].
+std::string basic_account_sid(const TargetProfile& profile) {
+  std::string sid = profile.account_sid;
+  sid.back() = sid.back() == '0' ? '1' : '0';
+  return sid;
+}
+
 // The profile's extra domains [inbound.*]: the same voice URL, each with the access rule its
 // role names (target/profile.h ProfileDomain). SIDs follow kDomainSid, numbered.
 void write_access_domain(YAML::Emitter& out, const TargetProfile& profile, const ProfileDomain& domain,
@@ -32,7 +40,7 @@ void write_access_domain(YAML::Emitter& out, const TargetProfile& profile, const
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << domain.name;
   out << YAML::Key << "sid" << YAML::Value << sid;
-  out << YAML::Key << "account" << YAML::Value << profile.account_sid;
+  out << YAML::Key << "account" << YAML::Value << (domain.role == "basic" ? basic_account_sid(profile) : profile.account_sid);
   out << YAML::Key << "voice_url" << YAML::Value << voice_url;
   out << YAML::Key << "voice_method" << YAML::Value << "POST";
   if (domain.role == "acl")
@@ -77,7 +85,16 @@ Result<std::string> sipref_config(const TargetProfile& profile, const std::strin
   out << YAML::Key << "auth_token" << YAML::Value << profile.auth_token;
   out << YAML::Key << "debugger_webhook" << YAML::Value << url_base(voice_url) + "/debugger";
   out << YAML::Key << "enhanced_sip" << YAML::Value << profile.has("enhanced-sip");
-  out << YAML::EndMap << YAML::EndSeq;
+  out << YAML::EndMap;
+  if (profile.domain_for("basic")) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "sid" << YAML::Value << basic_account_sid(profile);
+    out << YAML::Key << "auth_token" << YAML::Value << profile.auth_token;
+    out << YAML::Key << "debugger_webhook" << YAML::Value << url_base(voice_url) + "/debugger";
+    out << YAML::Key << "enhanced_sip" << YAML::Value << false;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
   out << YAML::Key << "edges" << YAML::Value << YAML::BeginMap;
   for (const auto& edge : profile.edges) {
     out << YAML::Key << edge.edge << YAML::Value << YAML::Flow << YAML::BeginMap;

@@ -232,14 +232,14 @@ Result<void> read_edges(const Reader& r, const YAML::Node& node, TargetProfile& 
 // domains: { acl: {name}, credentials: {name, username, password}, registration: {...} }
 Result<void> read_profile_domains(const Reader& r, const YAML::Node& node, TargetProfile& profile) {
   if (auto ok = r.expect_map(node, "domains"); !ok) return ok;
-  if (auto ok = r.known_keys(node, {"acl", "credentials", "registration"}, "domains"); !ok) return ok;
+  if (auto ok = r.known_keys(node, {"acl", "credentials", "registration", "basic"}, "domains"); !ok) return ok;
   for (const auto& entry : node) {
     ProfileDomain domain;
     domain.role = entry.first.as<std::string>("");
     const std::string what = "domains." + domain.role;
     const YAML::Node& fields = entry.second;
     if (auto ok = r.expect_map(fields, what); !ok) return ok;
-    const bool acl = domain.role == "acl";
+    const bool acl = domain.role == "acl" || domain.role == "basic";  // a name only
     if (auto ok = acl ? r.known_keys(fields, {"name"}, what)
                       : r.known_keys(fields, {"name", "username", "password"}, what);
         !ok)

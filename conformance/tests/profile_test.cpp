@@ -170,7 +170,7 @@ TEST_F(ProfileErrors, DomainsByRole) {
 
   const std::vector<std::pair<std::string, std::string>> rows{
       {"domains: {mail: {name: m}}\n",
-       "F:5:11: unknown key 'mail' in domains (expected one of: acl, credentials, registration)"},
+       "F:5:11: unknown key 'mail' in domains (expected one of: acl, credentials, registration, basic)"},
       {"domains: {acl: {name: a, username: u}}\n",
        "F:5:26: unknown key 'username' in domains.acl (expected one of: name)"},
       {"domains: {credentials: {name: c, username: u}}\n", "F:5:24: domains.credentials needs password"},

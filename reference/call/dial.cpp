@@ -74,14 +74,37 @@ void Engine::dial_noun(Session& s, const twiml::Noun& noun) {
   NounPlan plan;
   if (const auto* sip_noun = std::get_if<twiml::Sip>(&noun)) {
     plan = plan_sip(*sip_noun, edge_names_);
+    if (!plan.legs.empty())
+      if (auto aor = registered_aor(plan.legs.front().request_uri)) plan = plan_registered(std::move(plan), registered_contacts(*aor));
+  } else if (const auto* client = std::get_if<twiml::Client>(&noun)) {
+    plan = plan_client(*client, client_contacts(*s.account, client->identity));
   } else if (const auto* number = std::get_if<twiml::Number>(&noun)) {
     plan = plan_number(*number, config_.pstn_gateway);
   } else {
     plan.alerts.push_back({12200, "<" + std::string(twiml::name_of(noun)) + "> is not dialled by this build: skipped"});
   }
   for (const auto& alert : plan.alerts) raise(s, alert);
-  if (plan.fail_status) fail_leg_unstarted(s, *plan.fail_status, std::string(twiml::name_of(noun)));
+  if (plan.fail_status)
+    fail_leg_unstarted(s, *plan.fail_status, std::string(twiml::name_of(noun)), std::holds_alternative<twiml::Sip>(noun));
   for (const auto& leg_plan : plan.legs) start_leg(s, leg_plan);
+}
+
+// The AOR when `request_uri` names a user of one of our domains that takes registrations.
+std::optional<std::string> Engine::registered_aor(const std::string& request_uri) const {
+  auto uri = sip::parse_uri(request_uri);
+  if (!uri || uri->user.empty()) return std::nullopt;
+  const config::Domain* domain = config_.find_domain(uri->host);
+  if (!domain || !domain->registration) return std::nullopt;
+  return make_aor(uri->user, domain->name);
+}
+
+// REF: a client identity is a user registered in any of the account's registration domains.
+std::vector<Registration> Engine::client_contacts(const config::Account& account, const std::string& identity) const {
+  std::vector<Registration> contacts;
+  for (const auto& domain : config_.domains)
+    if (domain.registration && domain.account == account.sid)
+      for (auto& contact : registered_contacts(make_aor(identity, domain.name))) contacts.push_back(std::move(contact));
+  return contacts;
 }
 
 // Performs what the fork decided, in its order.
@@ -133,7 +156,7 @@ void Engine::start_leg(Session& s, const LegPlan& plan) {
 
   auto invite = sip::Message::request("INVITE", plan.request_uri);
   invite.add("From", "<sip:" + caller_user + "@" + (edge ? edge->address : "127.0.0.1") + ">;tag=" + child.local_tag);
-  invite.add("To", "<" + plan.request_uri + ">");
+  invite.add("To", "<" + (plan.to_uri.empty() ? plan.request_uri : plan.to_uri) + ">");
   invite.add("Call-ID", sip::random_token(24) + "@" + (edge ? edge->address : "sipref"));
   invite.add("CSeq", "1 INVITE");
   invite.add("Contact", "<" + child.local_contact + ">");
@@ -146,7 +169,7 @@ void Engine::start_leg(Session& s, const LegPlan& plan) {
   child.local_sdp = local_sdp_for(child, plan.edge, in.remote_sdp);
   if (child.media_failed) {  // no relay port: the leg fails before its INVITE, like a 503
     legs_.erase(child.id);
-    return fail_leg_unstarted(s, 503, "no free media port");
+    return fail_leg_unstarted(s, 503, "no free media port", plan.sip_noun);
   }
   if (!child.local_sdp.empty()) {
     invite.add("Content-Type", "application/sdp");
@@ -165,9 +188,10 @@ void Engine::start_leg(Session& s, const LegPlan& plan) {
 
 // A noun that fails without an INVITE (e.g. a <Client> nobody registered for) still counts as a
 // leg that was tried, with its own CallSid and status [multi.client].
-void Engine::fail_leg_unstarted(Session& s, int status, const std::string& why) {
+void Engine::fail_leg_unstarted(Session& s, int status, const std::string& why, bool sip_noun) {
   Leg& child = new_leg(s, false);
   child.call_sid = new_sid("CA");
+  child.sip_noun = sip_noun;
   child.final_status = status;
   child.state = LegState::ended;
   child.ended_at = timers_.now();
@@ -332,7 +356,7 @@ webhook::Params Engine::dial_action_params(const Session& s, DialStatus status, 
     p.add("DialCallDuration", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(end - *l->answered_at).count()));
   }
   if (!l->sip_noun) return p;
-  p.add("DialSipCallId", std::string(l->invite.header("Call-ID").value_or("")));
+  if (auto call_id = l->invite.header("Call-ID")) p.add("DialSipCallId", std::string(*call_id));  // none: never sent
   if (l->final_status) p.add("DialSipResponseCode", std::to_string(l->final_status));
   for (const auto& h : l->answer_x_headers) p.add("SipHeader_" + h.name, h.value);
   for (const auto& h : l->final_x_headers) p.add("DialSipHeader_" + h.name, h.value);

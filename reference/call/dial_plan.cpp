@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace sipref::call {
 
@@ -45,6 +46,43 @@ NounPlan plan_sip(const twiml::Sip& noun, const EdgeNames& edges) {
   leg.screening_url = noun.url;
   leg.screening_method = noun.method.value;
   plan.legs.push_back(std::move(leg));
+  return plan;
+}
+
+namespace {
+// RFC 3261 §8.1.2: a UDP request goes to the Contact URI; over TCP/TLS it reuses the connection
+// the REGISTER came over, the only way to reach an endpoint that accepts none. Either way it
+// leaves from the edge the registration arrived on.
+LegPlan leg_for_contact(LegPlan base, const Registration& contact) {
+  base.to_uri = std::exchange(base.request_uri, contact.contact);
+  base.edge = contact.edge;
+  if (contact.flow.transport != sip::TransportKind::udp) base.flow = contact.flow;
+  return base;
+}
+}  // namespace
+
+NounPlan plan_registered(NounPlan sip_plan, const std::vector<Registration>& contacts) {
+  NounPlan plan;
+  plan.alerts = std::move(sip_plan.alerts);
+  if (sip_plan.legs.empty()) return plan;
+  if (contacts.empty()) {
+    plan.fail_status = 480;
+    return plan;
+  }
+  for (const auto& contact : contacts) plan.legs.push_back(leg_for_contact(sip_plan.legs.front(), contact));
+  return plan;
+}
+
+NounPlan plan_client(const twiml::Client& noun, const std::vector<Registration>& contacts) {
+  NounPlan plan;
+  if (contacts.empty()) {
+    plan.fail_status = 480;
+    return plan;
+  }
+  LegPlan base;
+  base.status_callback = &noun.status_callback;
+  for (const auto& parameter : noun.parameters) base.headers.push_back({"X-Param-" + parameter.name, parameter.value});
+  for (const auto& contact : contacts) plan.legs.push_back(leg_for_contact(base, contact));
   return plan;
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "call/registrar.h"
 #include "call/sip_target.h"
 #include "config/config.h"
 #include "sip/flow.h"
@@ -19,9 +20,11 @@ namespace sipref::call {
 
 struct LegPlan {
   std::string request_uri;            // as sent: no headers part, no edge/region parameters
+  std::string to_uri;                 // the To header's URI when not the Request-URI (the AOR
+                                      // of a registered contact)
   std::string edge;                   // the edge the INVITE leaves from
   std::vector<sip::Header> headers;   // extra headers for the INVITE, values decoded
-  std::optional<sip::Flow> flow;      // a registered contact's flow; else resolved from the URI
+  std::optional<sip::Flow> flow;      // a registered contact's TCP/TLS flow; else from the URI
   const twiml::StatusCallback* status_callback = nullptr;  // the noun's; outlives the plan
   std::optional<std::pair<std::string, std::string>> credentials;  // username, password
   bool sip_noun = false;              // a <Sip> leg: DialSip* parameters are reported
@@ -48,6 +51,13 @@ std::optional<Alert> refuse_nouns(const std::vector<twiml::Noun>& nouns, bool en
 std::optional<std::string> to_e164(std::string_view text);
 
 NounPlan plan_sip(const twiml::Sip& noun, const EdgeNames& edges);
+// [sip.edge.registered, inbound.register]: a <Sip> plan for a user of one of our registration
+// domains rings every live contact instead, each from the edge (and over the flow) it
+// registered through; edge/region are ignored. No contact: the noun fails with 480.
+NounPlan plan_registered(NounPlan sip_plan, const std::vector<Registration>& contacts);
+// [multi.client]: every contact registered for the identity, with each <Parameter> as an
+// X-Param-<name> header; none: the leg fails with 480.
+NounPlan plan_client(const twiml::Client& noun, const std::vector<Registration>& contacts);
 // [multi.number]: sip:<E.164>@gateway over UDP; 13224 when the number is not valid or no
 // gateway is configured.
 NounPlan plan_number(const twiml::Number& noun, const std::optional<config::PstnGateway>& gateway);

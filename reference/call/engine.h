@@ -105,9 +105,11 @@ class Engine final : public sip::TransactionUser {
   void start_dial(Session& session, twiml::Dial dial);
   void dial_step(Session& session, const std::vector<std::size_t>& nouns);
   void dial_noun(Session& session, const twiml::Noun& noun);
+  std::optional<std::string> registered_aor(const std::string& request_uri) const;
+  std::vector<Registration> client_contacts(const config::Account& account, const std::string& identity) const;
   void apply(Session& session, DialFork::Next next);
   void start_leg(Session& session, const LegPlan& plan);
-  void fail_leg_unstarted(Session& session, int status, const std::string& why);
+  void fail_leg_unstarted(Session& session, int status, const std::string& why, bool sip_noun);
   bool retry_with_credentials(Leg& leg, const sip::Message& challenge);
   void on_child_answered(Session& session, Leg& child);
   void on_child_failed(Session& session, Leg& child);

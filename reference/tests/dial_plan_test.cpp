@@ -89,5 +89,51 @@ TEST(DialPlan, SipCarriesCredentialsOnlyWhenBothAreGiven) {
   EXPECT_FALSE(plan_sip(noun, edges).legs.at(0).credentials);
 }
 
+Registration contact(std::string uri, sip::TransportKind transport, std::string edge) {
+  Registration r;
+  r.contact = std::move(uri);
+  r.flow.transport = transport;
+  r.flow.remote = {"127.0.0.9", 5070};
+  r.edge = std::move(edge);
+  return r;
+}
+
+TEST(DialPlan, RegisteredUserRingsEveryContactFromItsEdgeIgnoringTheNounsEdge) {
+  EdgeNames edges;
+  edges.edges = {"ashburn", "frankfurt"};
+  auto sip_plan = plan_sip(sip("sip:alice@reg.example.com;edge=frankfurt"), edges);
+  auto plan = plan_registered(std::move(sip_plan), {contact("sip:alice@127.0.0.9:5070", sip::TransportKind::udp, "dublin"),
+                                                    contact("sip:alice@127.0.0.9:5071;transport=tcp", sip::TransportKind::tcp, "tokyo")});
+  ASSERT_EQ(plan.legs.size(), 2u);
+  EXPECT_EQ(plan.legs[0].request_uri, "sip:alice@127.0.0.9:5070");
+  EXPECT_EQ(plan.legs[0].to_uri, "sip:alice@reg.example.com");
+  EXPECT_EQ(plan.legs[0].edge, "dublin");
+  EXPECT_FALSE(plan.legs[0].flow) << "UDP goes to the Contact URI";
+  EXPECT_EQ(plan.legs[1].edge, "tokyo");
+  EXPECT_TRUE(plan.legs[1].flow) << "TCP reuses the registration's connection";
+  EXPECT_TRUE(plan.legs[1].sip_noun);
+}
+
+TEST(DialPlan, RegisteredUserWithoutContactsFailsWith480) {
+  EdgeNames edges;
+  edges.edges = {"ashburn"};
+  auto plan = plan_registered(plan_sip(sip("sip:bob@reg.example.com"), edges), {});
+  EXPECT_TRUE(plan.legs.empty());
+  EXPECT_EQ(plan.fail_status, 480);
+}
+
+TEST(DialPlan, ClientParametersTravelAsXParamHeaders) {
+  twiml::Client client;
+  client.identity = "alice";
+  client.parameters = {{"Team", "blue"}};
+  auto plan = plan_client(client, {contact("sip:alice@127.0.0.9:5070", sip::TransportKind::udp, "ashburn")});
+  ASSERT_EQ(plan.legs.size(), 1u);
+  ASSERT_EQ(plan.legs[0].headers.size(), 1u);
+  EXPECT_EQ(plan.legs[0].headers[0].name, "X-Param-Team");
+  EXPECT_EQ(plan.legs[0].headers[0].value, "blue");
+  EXPECT_FALSE(plan.legs[0].sip_noun);
+  EXPECT_EQ(plan_client(client, {}).fail_status, 480);
+}
+
 }  // namespace
 }  // namespace sipref::call
