@@ -23,9 +23,7 @@ sip::TransactionTimers transaction_timers(const config::Config& config) {
 EdgeNames edge_names_of(const config::Config& config) {
   EdgeNames names;
   for (const auto& edge : config.edges) names.edges.push_back(edge.name);
-  names.regions = {{"us1", "ashburn"},   {"us2", "san-jose"}, {"ie1", "dublin"},
-                   {"de1", "frankfurt"}, {"sg1", "singapore"}, {"jp1", "tokyo"},
-                   {"br1", "sao-paulo"}, {"au1", "sydney"}};
+  names.regions = config.regions;
   names.aliases = {{"umatilla", "san-jose"}};
   names.default_edge = "ashburn";
   return names;

@@ -54,6 +54,11 @@ std::vector<Edge> default_edges() {
   return edges;
 }
 
+std::map<std::string, std::string> default_regions() {
+  return {{"us1", "ashburn"},   {"us2", "san-jose"}, {"ie1", "dublin"},    {"de1", "frankfurt"},
+          {"sg1", "singapore"}, {"jp1", "tokyo"},    {"br1", "sao-paulo"}, {"au1", "sydney"}};
+}
+
 bool is_sid(std::string_view text, std::string_view prefix) {
   if (text.size() != prefix.size() + 32 || !text.starts_with(prefix)) return false;
   return std::ranges::all_of(text.substr(prefix.size()), [](char c) {

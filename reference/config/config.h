@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -108,6 +109,7 @@ struct Config {
   std::string source;  // the file it was loaded from
   std::vector<Account> accounts;
   std::vector<Edge> edges;  // never empty: default_edges() when the file has none
+  std::map<std::string, std::string> regions;  // legacy region -> edge; default_regions() if absent
   std::optional<Tls> tls;
   std::vector<Domain> domains;
   std::vector<Number> numbers;
@@ -128,6 +130,9 @@ struct Config {
 // The provider's eight SIP edges bound to 127.0.1.1 … 127.0.1.8 (Linux answers on all of
 // 127.0.0.0/8 without set-up), used when the file has no `edges` section.
 std::vector<Edge> default_edges();
+// The provider's legacy regions: us1 ashburn, us2 san-jose, ie1 dublin, de1 frankfurt,
+// sg1 singapore, jp1 tokyo, br1 sao-paulo, au1 sydney [sip.region].
+std::map<std::string, std::string> default_regions();
 
 // Reads and validates a file. Errors read "<file>:<line>:<column>: <what is wrong>" (1-based).
 Result<Config> load_config(const std::string& path);

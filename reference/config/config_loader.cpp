@@ -447,15 +447,37 @@ PstnGateway read_pstn_gateway(const Reader& at, const YAML::Node& node) {
   return gateway;
 }
 
+// regions: { us1: ashburn, ... }: each legacy region names a configured edge [sip.region].
+std::map<std::string, std::string> read_regions(const Reader& at, const YAML::Node& node,
+                                                const std::vector<Edge>& edges) {
+  if (!node.IsMap()) at.fail(node, "expected a mapping of region to edge name, got " + describe(node));
+  std::map<std::string, std::string> regions;
+  for (const auto& entry : node) {
+    std::string region = text(at, entry.first);
+    if (!is_edge_name(region))
+      at.fail(entry.first, "region '" + region + "' must be lower-case letters, digits and '-'");
+    std::string edge = text(at.child(region), entry.second);
+    if (std::ranges::none_of(edges, [&](const Edge& e) { return e.name == edge; }))
+      at.child(region).fail(entry.second, "edge '" + edge + "' is not configured");
+    if (!regions.emplace(region, edge).second) at.fail(entry.first, "region '" + region + "' repeated");
+  }
+  return regions;
+}
+
 Config read_config(const Reader& at, const YAML::Node& root) {
   Mapping map(at, root,
-              {"accounts", "edges", "tls", "domains", "numbers", "timers", "limits", "media", "webhook",
-               "listen", "rest", "pstn_gateway"});
+              {"accounts", "edges", "regions", "tls", "domains", "numbers", "timers", "limits", "media",
+               "webhook", "listen", "rest", "pstn_gateway"});
   Config config;
   config.source = at.source();
   config.accounts = read_accounts(at.child("accounts"), map.need("accounts"));
   config.edges = default_edges();
   optional_field(map, at, "edges", config.edges, read_edges);
+  // Without a regions section, the provider's regions whose edge is configured.
+  for (auto& [region, edge] : default_regions())
+    if (config.find_edge(edge)) config.regions.emplace(region, edge);
+  optional_field(map, at, "regions", config.regions,
+                 [&](const Reader& r, const YAML::Node& n) { return read_regions(r, n, config.edges); });
   optional_field(map, at, "tls", config.tls, read_tls);
   auto with_accounts = [&](auto read) {
     return [&, read](const Reader& r, const YAML::Node& n) { return read(r, n, config.accounts); };

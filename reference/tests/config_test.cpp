@@ -124,6 +124,22 @@ TEST_F(ConfigFile, MediaPortRange) {
   expect_error(kAccounts + "media:\n  ports: 1\n", "5:3: media: unknown key 'ports' (known: port_min, port_max)");
 }
 
+TEST_F(ConfigFile, RegionsMapToConfiguredEdges) {
+  auto defaults = load(kAccounts);
+  ASSERT_TRUE(defaults.has_value()) << defaults.error().message;
+  EXPECT_EQ(defaults->regions.at("jp1"), "tokyo");
+  EXPECT_EQ(defaults->regions.size(), 8u);
+  auto custom = load(kAccounts + "regions:\n  eu9: frankfurt\n");
+  ASSERT_TRUE(custom.has_value()) << custom.error().message;
+  EXPECT_EQ(custom->regions.at("eu9"), "frankfurt");
+  EXPECT_FALSE(custom->regions.contains("us1")) << "a regions section replaces the default table";
+  auto lab = load(kAccounts + "edges:\n  lab:\n    address: 10.0.0.1\nlisten: lab\n");
+  ASSERT_TRUE(lab.has_value()) << lab.error().message;
+  EXPECT_TRUE(lab->regions.empty()) << "default regions name edges this file does not have";
+  expect_error(kAccounts + "regions:\n  eu9: mars\n", "5:8: regions.eu9: edge 'mars' is not configured");
+  expect_error(kAccounts + "regions: [us1]\n", "4:10: regions: expected a mapping of region to edge name, got a sequence");
+}
+
 TEST_F(ConfigFile, EdgesReplaceTheDefaultTableAndDefaultTheirPorts) {
   auto config =
       load(kAccounts + "edges:\n  lab:\n    address: 10.0.0.1\n    tls_port: 5081\nlisten: lab\n");
@@ -162,8 +178,8 @@ TEST_F(ConfigFile, TlsPathsAreTakenFromTheConfigFolder) {
 
 TEST_F(ConfigFile, UnknownKeys) {
   expect_error(kAccounts + "colour: blue\n",
-               "4:1: unknown key 'colour' (known: accounts, edges, tls, domains, numbers, timers, "
-               "limits, media, webhook, listen, rest, pstn_gateway)");
+               "4:1: unknown key 'colour' (known: accounts, edges, regions, tls, domains, numbers, "
+               "timers, limits, media, webhook, listen, rest, pstn_gateway)");
   expect_error(kAccounts + "    region: us1\n",
                "4:5: accounts[0]: unknown key 'region' (known: sid, auth_token, debugger_webhook, "
                "enhanced_sip)");
