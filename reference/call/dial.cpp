@@ -307,11 +307,18 @@ void Engine::on_time_limit(const std::string& call_sid) {
   Session* s = session(call_sid);
   if (!s || !s->dial || s->dial->status) return;
   s->dial->time_limit_timer = 0;
-  Leg* child = leg(s->dial->winner);
-  if (!child) return;
-  log::info(call_sid, "time-limit", "timeLimit reached: hanging up " + child->call_sid);
+  end_bridge_from_our_side(*s, "time-limit");
+}
+
+// We end the bridge (timeLimit, hangupOnStar): the called party gets BYE, the dial completed,
+// and the action URL or the next verb takes the caller on.
+void Engine::end_bridge_from_our_side(Session& s, std::string_view why) {
+  if (!s.dial || s.dial->status || !s.dial->bridged) return;
+  Leg* child = leg(s.dial->winner);
+  if (!child || !child->answered() || child->state == LegState::ending) return;
+  log::info(s.call_sid, std::string(why), "hanging up " + child->call_sid);
   hang_up(*child);
-  finish_dial(*s, DialStatus::completed, child->id);
+  finish_dial(s, DialStatus::completed, child->id);
 }
 
 void Engine::stop_dial_timers(DialRun& dial) {

@@ -115,6 +115,7 @@ class Engine final : public sip::TransactionUser {
   void on_child_failed(Session& session, Leg& child);
   void on_dial_timeout(const std::string& call_sid);
   void on_time_limit(const std::string& call_sid);
+  void end_bridge_from_our_side(Session& session, std::string_view why);
   void stop_dial_timers(DialRun& dial);
   void finish_dial(Session& session, DialStatus status, LegId reported);
   webhook::Params dial_action_params(const Session& session, DialStatus status, const Leg* reported) const;

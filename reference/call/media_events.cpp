@@ -20,13 +20,8 @@ void Engine::on_media_dtmf(std::uint64_t endpoint, std::uint8_t event) {
 // Only the parent leg's '*' counts, only while a child is bridged: the child gets BYE and the
 // dial completes, so the action URL (or the next verb) takes the caller on.
 void Engine::hang_up_on_star(Session& s, Leg& from) {
-  if (!from.inbound || !s.dial || s.dial->status || !s.dial->verb.hangup_on_star.value) return;
-  if (!s.dial->bridged || s.dial->winner == 0) return;
-  Leg* child = leg(s.dial->winner);
-  if (!child || !child->answered() || child->state == LegState::ending) return;
-  log::info(s.call_sid, "hangup-on-star", "hanging up " + child->call_sid);
-  hang_up(*child);
-  finish_dial(s, DialStatus::completed, child->id);
+  if (!from.inbound || !s.dial || !s.dial->verb.hangup_on_star.value) return;
+  end_bridge_from_our_side(s, "hangup-on-star");
 }
 
 }  // namespace sipref::call
