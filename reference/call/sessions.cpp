@@ -5,6 +5,7 @@
 
 #include "call/engine.h"
 #include "sip/headers.h"
+#include "sip/response.h"
 #include "sip/uri.h"
 #include "util/log.h"
 
@@ -36,6 +37,14 @@ void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite
   }
   auto username = admit_invite(server, invite, from, *domain);  // answered when refused
   if (!username) return;
+  // limits.max_calls: RFC 3261 §21.5.4 — 503 with Retry-After tells the caller to come back.
+  if (config_.limits.max_calls && sessions_.size() >= *config_.limits.max_calls) {
+    log::warn("", "inbound-refused", "max_calls " + std::to_string(*config_.limits.max_calls) + " reached: 503");
+    auto busy = sip::make_response(invite, 503, {}, sip::random_token(10));
+    busy.add("Retry-After", "5");
+    (void)transactions_.respond(server, std::move(busy));
+    return;
+  }
   auto owned = std::make_unique<Session>();
   Session& s = *owned;
   s.call_sid = new_sid("CA");
