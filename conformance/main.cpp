@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,7 +23,8 @@ const std::map<std::string_view, std::string_view> kHelp = {
          "  list      list cases with the behaviour IDs they check\n"
          "  lint      check case files and the catalogue (exit 2 on errors)\n"
          "  coverage  per behaviour ID: cases, and the verdicts of a run\n"
-         "  merge     combine shard reports into one\n\n"
+         "  merge     combine shard reports into one\n"
+         "  selftest  run sipref making each of its deliberate mistakes: every one must be caught\n\n"
          "`sipconform <command> --help` describes each. Exit codes: 0 all as expected, 1 unexpected\n"
          "result, 2 usage or config error, 3 harness error.\n"},
     {"run", "usage: sipconform run --target PROFILE [options]\n"
@@ -41,6 +43,16 @@ const std::map<std::string_view, std::string_view> kHelp = {
              "  --full-coverage       a catalogue ID that no case names is an error\n"},
     {"coverage", "usage: sipconform coverage [--results reports/latest/results.json] [--repo DIR]\n"},
     {"merge", "usage: sipconform merge --out DIR SHARD_DIR...\n"},
+    {"selftest", "usage: sipconform selftest --target PROFILE [options]\n"
+                 "  --target FILE         a managed profile (sipref); it is told one mistake at a time\n"
+                 "  --deviation NAME      only this deviation (repeatable; default: every one sipref lists)\n"
+                 "  --jobs N              cases run at once (default 1)\n"
+                 "  --out DIR             report folder (default reports/selftest)\n"
+                 "  --timeout-scale X     multiply every case timeout\n"
+                 "  --repo DIR            project root (default .)\n"
+                 "  --target-command PATH the sipref binary (default: the profile's)\n"
+                 "Each deviation runs the cases of the behaviours it breaks; it must make at least one of\n"
+                 "them FAIL and no case of another behaviour. Exit 0 when every deviation is caught.\n"},
 };
 
 int usage(std::string_view command, const std::string& problem = {}) {
@@ -135,6 +147,35 @@ int command_run(int argc, char** argv) {
   return sipconform::run_suite(options);
 }
 
+int command_selftest(int argc, char** argv) {
+  std::string problem;
+  auto p = parse(argc, argv, {"--target", "--deviation", "--jobs", "--out", "--timeout-scale", "--repo", "--target-command"},
+                 {"--help"}, problem);
+  if (!p) return usage("selftest", problem);
+  if (p->has("--help")) return usage("selftest");
+  if (!p->positional.empty()) return usage("selftest", "unexpected argument " + p->positional.front());
+  RunOptions options;
+  if (!p->one("--target")) return usage("selftest", "--target is required");
+  options.target = *p->one("--target");
+  if (auto jobs = p->one("--jobs")) {
+    auto n = positive_int(*jobs);
+    if (!n) return usage("selftest", "--jobs takes a whole number from 1 to 1000");
+    options.jobs = *n;
+  }
+  options.out = p->one("--out").value_or("reports/selftest");
+  if (auto scale = p->one("--timeout-scale")) {
+    char* end = nullptr;
+    options.timeout_scale = std::strtod(scale->c_str(), &end);
+    if (*end != '\0' || options.timeout_scale < 0.1 || options.timeout_scale > 100)
+      return usage("selftest", "--timeout-scale takes a number from 0.1 to 100");
+  }
+  options.repo_root = std::filesystem::absolute(p->one("--repo").value_or(".")).lexically_normal().string();
+  options.out = std::filesystem::absolute(options.out).lexically_normal().string();
+  options.target_command = p->one("--target-command");
+  auto only = p->values.find("--deviation");
+  return sipconform::selftest_command(options, only == p->values.end() ? std::vector<std::string>{} : only->second);
+}
+
 int command_simple(std::string_view command, int argc, char** argv) {
   std::string problem;
   auto p = parse(argc, argv, {"--filter", "--repo", "--results", "--out"}, {"--help", "--full-coverage"}, problem);
@@ -159,6 +200,7 @@ int main(int argc, char** argv) {
   std::string_view command = argv[1];
   if (command == "--help" || command == "-h" || command == "help") return usage("");
   if (command == "run") return command_run(argc, argv);
+  if (command == "selftest") return command_selftest(argc, argv);
   if (kHelp.contains(command) && !command.empty()) return command_simple(command, argc, argv);
   return usage("", "unknown command '" + std::string(command) + "'");
 }

@@ -1,7 +1,14 @@
 // sipref entry point: reads the command line and the config, binds every edge's sockets, and
 // runs the call engine on one event loop until SIGTERM/SIGINT.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <httplib.h>
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <thread>
 
 #include <cstdio>
 #include <string>
@@ -17,7 +24,8 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: sipref --config FILE [--log-level debug|info|warning|error]\n"
-    "       sipref --check FILE      validate a config file and exit\n";
+    "       sipref --check FILE      validate a config file and exit\n"
+    "       sipref --list-deviations the deliberate mistakes `deviations:` can switch on (self-test)\n";
 
 struct Options {
   std::string config;
@@ -58,6 +66,15 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
       exit_code = 0;
       return std::nullopt;
     }
+    if (arg == "--list-deviations") {
+      // name <TAB> behaviour IDs it breaks <TAB> what it does: read by `sipconform selftest`.
+      for (const auto& info : sipref::all_deviations()) {
+        std::string ids;
+        for (auto id : info.behaviours) ids += (ids.empty() ? "" : ",") + std::string(id);
+        std::printf("%s\t%s\t%s\n", std::string(info.name).c_str(), ids.c_str(), std::string(info.what).c_str());
+      }
+      return exit_code = 0, std::nullopt;
+    }
     if (arg == "--config" || arg == "--check") {
       const char* file = value();
       if (!file) return exit_code = usage_error(std::string(arg) + " needs a FILE"), std::nullopt;
@@ -79,13 +96,16 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   return options;
 }
 
-// Binds UDP and TCP (and TLS when configured) on every edge's address.
+// Binds UDP and TCP (and TLS when configured) on every edge's address. Without a certificate
+// sipref still dials TLS (<Sip ;transport=tls>) as a client; it only cannot accept TLS.
 bool bind_edges(const sipref::config::Config& config, sipref::sip::Transport& transport) {
   using sipref::sip::TransportKind;
-  if (config.tls) {
+  {
     sipref::sip::TlsSettings tls;
-    tls.certificate_file = config.tls->certificate;
-    tls.private_key_file = config.tls->private_key;
+    if (config.tls) {
+      tls.certificate_file = config.tls->certificate;
+      tls.private_key_file = config.tls->private_key;
+    }
     if (auto loaded = transport.use_tls(tls); !loaded) {
       std::fprintf(stderr, "sipref: %s: tls: %s\n", config.source.c_str(), loaded.error().message.c_str());
       return false;
@@ -105,6 +125,39 @@ bool bind_edges(const sipref::config::Config& config, sipref::sip::Transport& tr
   return true;
 }
 
+// The REST listen address serves GET /metrics (Prometheus text). cpp-httplib answers on its own
+// thread; the engine is only read on its loop, so the handler posts there and waits.
+class OperationsServer {
+ public:
+  OperationsServer(const sipref::config::RestListen& at, boost::asio::io_context& io,
+                   sipref::call::Engine& engine) {
+    server_.Get("/metrics", [&io, &engine](const httplib::Request&, httplib::Response& res) {
+      auto text = std::make_shared<std::promise<std::string>>();
+      auto rendered = text->get_future();
+      boost::asio::post(io, [text, &engine] { text->set_value(engine.render_metrics()); });
+      if (rendered.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {
+        res.status = 503;
+        res.set_content("the call engine did not answer within 2 s\n", "text/plain");
+        return;
+      }
+      res.set_content(rendered.get(), "text/plain; version=0.0.4");
+    });
+    if (!server_.bind_to_port(at.address, at.port))
+      throw std::runtime_error("cannot listen on " + at.address + ":" + std::to_string(at.port));
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~OperationsServer() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  OperationsServer(const OperationsServer&) = delete;
+  OperationsServer& operator=(const OperationsServer&) = delete;
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -123,12 +176,27 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  for (auto deviation : config->deviations) {
+    sipref::enable_deviation(deviation);
+    for (const auto& info : sipref::all_deviations())
+      if (info.deviation == deviation)
+        sipref::log::warn("", "deviation", std::string(info.name) + ": " + std::string(info.what) + " (self-test only)");
+  }
   boost::asio::io_context io;
   sipref::sip::TransportSettings settings;
   sipref::sip::Transport transport(io, settings);
   sipref::sip::AsioTimers timers(io);
   if (!bind_edges(*config, transport)) return 2;
   auto engine = std::make_unique<sipref::call::Engine>(*config, io, transport, timers);
+  std::unique_ptr<OperationsServer> operations;
+  if (config->rest) {
+    try {  // start-up: the one place exceptions are allowed
+      operations = std::make_unique<OperationsServer>(*config->rest, io, *engine);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sipref: %s: rest: %s\n", config->source.c_str(), e.what());
+      return 2;
+    }
+  }
 
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code&, int signal) {
@@ -137,6 +205,7 @@ int main(int argc, char** argv) {
   });
   sipref::log::info("", "ready", "sipref listening on " + std::to_string(config->edges.size()) + " edges");
   io.run();
+  operations.reset();  // before the engine it reads
   engine.reset();
   return 0;
 }

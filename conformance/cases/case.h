@@ -120,6 +120,9 @@ struct WireCheck {
   std::optional<std::string> equals;   // header value (first) equals, after {{party}} substitution
   std::optional<std::string> matches;  // header value matches this regex
   std::optional<bool> present;         // header present (true) or absent (false)
+  // The host the header names (Via sent-by, or the URI of Contact/From/To/…) lies in
+  // "edge:<name>"'s CIDRs or is that IPv4 address [sip.edge.source].
+  std::optional<std::string> names;
   std::optional<std::string> request_uri_matches;
   Level level = Level::doc;
   Location where;

@@ -529,7 +529,7 @@ Result<OrderCheck> CaseParser::order(const YAML::Node& node) {
 Result<WireCheck> CaseParser::wire(const YAML::Node& node) {
   auto fields = r_.fields(node, "a wire expectation",
                           {"message", "count", "source", "header", "equals", "matches", "present",
-                           "request_uri_matches", "level"},
+                           "names", "request_uri_matches", "level"},
                           {"message"});
   if (!fields) return std::unexpected(fields.error());
   WireCheck out;
@@ -537,14 +537,14 @@ Result<WireCheck> CaseParser::wire(const YAML::Node& node) {
   for (const auto& field : *fields) {
     if (auto ok = wire_field(field, out); !ok) return std::unexpected(ok.error());
   }
-  const int header_tests =
-      int(out.equals.has_value()) + int(out.matches.has_value()) + int(out.present.has_value());
+  const int header_tests = int(out.equals.has_value()) + int(out.matches.has_value()) +
+                           int(out.present.has_value()) + int(out.names.has_value());
   if (out.header && header_tests != 1) {
     return r_.error(node,
-                    "header " + *out.header + " needs exactly one of equals, matches, present");
+                    "header " + *out.header + " needs exactly one of equals, matches, present, names");
   }
   if (!out.header && header_tests > 0)
-    return r_.error(node, "equals, matches and present need a header");
+    return r_.error(node, "equals, matches, present and names need a header");
   if (!out.count && !out.source && !out.header && !out.request_uri_matches) {
     return r_.error(
         node,
@@ -563,17 +563,17 @@ Result<void> CaseParser::wire_field(const YamlEntry& field, WireCheck& check) {
     auto count = r_.integer(value, "count", 0, 10000);
     if (!count) return std::unexpected(count.error());
     check.count = *count;
-  } else if (field.key == "source") {
-    text = r_.non_empty_text(value, "source");
+  } else if (field.key == "source" || field.key == "names") {
+    text = r_.non_empty_text(value, field.key);
     if (text &&
         !(text->starts_with("edge:") &&
           std::find(std::begin(kEdges), std::end(kEdges), text->substr(5)) != std::end(kEdges)) &&
         !valid_ipv4(*text)) {
-      return r_.error(value, "source '" + *text +
+      return r_.error(value, field.key + " '" + *text +
                                  "' must be edge:<name> (ashburn, san-jose, dublin, frankfurt, "
                                  "singapore, tokyo, sao-paulo, sydney) or an IPv4 address");
     }
-    if (text) check.source = *text;
+    if (text) (field.key == "source" ? check.source : check.names) = *text;
   } else if (field.key == "header") {
     text = r_.non_empty_text(value, "header");
     if (text) check.header = *text;

@@ -142,6 +142,11 @@ const std::vector<std::string_view>& profile_domain_roles() {
   return roles;
 }
 
+const std::vector<std::string_view>& profile_application_roles() {
+  static const std::vector<std::string_view> roles = {"same", "public", "private"};
+  return roles;
+}
+
 const std::vector<std::string_view>& profile_domain_fields() {
   static const std::vector<std::string_view> fields = {"domain", "username", "password"};
   return fields;
@@ -180,7 +185,18 @@ std::optional<std::string> placeholder_problem(std::string_view text, const Name
       continue;
     }
     if (const std::size_t colon = name.find(':'); colon != std::string_view::npos) {
-      // {{domain:acl}}: a field of one of the profile's extra domains.
+      // {{domain:acl}}: a field of one of the profile's extra domains; {{application:same}}: the
+      // SID of one of its TwiML Apps [app.*].
+      if (name.substr(0, colon) == "host") {  // {{host:callee}}: a party's address without the port
+        if (!parties.contains(std::string(name.substr(colon + 1))))
+          return "unknown party in placeholder '{{" + std::string(name) + "}}' (declared: " + declared(parties) + ")";
+        continue;
+      }
+      if (name.substr(0, colon) == "application") {
+        if (!contains(profile_application_roles(), name.substr(colon + 1)))
+          return "unknown placeholder '{{" + std::string(name) + "}}': write {{application:same|public|private}}";
+        continue;
+      }
       if (!contains(profile_domain_fields(), name.substr(0, colon)) ||
           !contains(profile_domain_roles(), name.substr(colon + 1)))
         return "unknown placeholder '{{" + std::string(name) +

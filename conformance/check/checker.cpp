@@ -401,30 +401,57 @@ struct WireDemand {
   std::string source_text;  // "edge ashburn (127.0.1.1/32)" or "127.0.1.1"
   std::optional<std::regex> header_pattern;
   std::optional<std::regex> uri_pattern;
+  std::vector<std::string> names_cidrs;
+  std::string names_text;
 };
+
+// "edge:<name>" -> that edge's CIDRs in the target profile and a readable text; an IPv4 stays.
+Result<std::pair<std::vector<std::string>, std::string>> place_of(const std::string& place,
+                                                                   const CheckContext& context) {
+  if (!place.starts_with("edge:")) return std::pair{std::vector<std::string>{place}, place};
+  const std::string edge = place.substr(5);
+  if (context.target)
+    for (const auto& candidate : context.target->edges)
+      if (candidate.edge == edge) {
+        std::string cidrs;
+        for (const auto& cidr : candidate.cidrs) cidrs += (cidrs.empty() ? "" : ", ") + cidr;
+        return std::pair{candidate.cidrs, "edge " + edge + " (" + cidrs + ")"};
+      }
+  return fail("the target profile names no edge '" + edge + "'");
+}
+
+// The host a header names: a Via's sent-by, else the host of the first sip:/sips: URI in it.
+std::string host_named_by(const std::string& header, const std::string& value) {
+  std::size_t start = std::string::npos;
+  if (header == "Via" || header == "v") {
+    start = value.find(' ');
+    if (start != std::string::npos) start = value.find_first_not_of(' ', start);
+  } else if (auto scheme = value.find("sip:"); scheme != std::string::npos) {
+    start = scheme + 4;
+  } else if (auto secure = value.find("sips:"); secure != std::string::npos) {
+    start = secure + 5;
+  }
+  if (start == std::string::npos) return {};
+  std::string host = value.substr(start);
+  if (auto at = host.find('@'); at != std::string::npos && at < host.find_first_of(";>")) host = host.substr(at + 1);
+  return host.substr(0, host.find_first_of(":;> ,"));
+}
 
 Result<WireDemand> resolve_wire(const WireCheck& check, const CheckContext& context) {
   WireDemand demand;
   if (check.count)
     demand.parts.push_back("exactly " + std::to_string(*check.count) + " message(s)");
   if (check.source) {
-    const std::string source = substitute(*check.source, context.substitutions);
-    if (source.starts_with("edge:")) {
-      const std::string edge = source.substr(5);
-      const EdgeRange* range = nullptr;
-      if (context.target)
-        for (const auto& candidate : context.target->edges)
-          if (candidate.edge == edge) range = &candidate;
-      if (!range) return fail("the target profile names no edge '" + edge + "'");
-      demand.source_cidrs = range->cidrs;
-      std::string cidrs;
-      for (const auto& cidr : range->cidrs) cidrs += (cidrs.empty() ? "" : ", ") + cidr;
-      demand.source_text = "edge " + edge + " (" + cidrs + ")";
-    } else {
-      demand.source_cidrs = {source};
-      demand.source_text = source;
-    }
+    auto place = place_of(substitute(*check.source, context.substitutions), context);
+    if (!place) return std::unexpected(place.error());
+    std::tie(demand.source_cidrs, demand.source_text) = *place;
     demand.parts.push_back("sent from " + demand.source_text);
+  }
+  if (check.header && check.names) {
+    auto place = place_of(*check.names, context);
+    if (!place) return std::unexpected(place.error());
+    std::tie(demand.names_cidrs, demand.names_text) = *place;
+    demand.parts.push_back(*check.header + " naming " + demand.names_text);
   }
   if (check.header) {
     if (check.equals)
@@ -459,7 +486,9 @@ std::string wire_violation(const WireCheck& check, const WireDemand& demand,
     const std::string* value = message.header(*check.header);
     if (check.present && *check.present != (value != nullptr))
       return value ? "has " + *check.header + ": " + *value : "has no " + *check.header + " header";
-    if ((check.equals || check.matches) && !value) return "has no " + *check.header + " header";
+    if ((check.equals || check.matches || check.names) && !value) return "has no " + *check.header + " header";
+    if (check.names && !address_in_cidrs(host_named_by(*check.header, *value), demand.names_cidrs))
+      return "has " + *check.header + ": " + *value;
     if (check.equals && *value != substitute(*check.equals, context.substitutions))
       return "has " + *check.header + ": " + *value;
     if (demand.header_pattern && !std::regex_search(*value, *demand.header_pattern))

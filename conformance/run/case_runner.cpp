@@ -36,7 +36,21 @@ struct PartyPlan {
   std::string address() const { return ip + ":" + std::to_string(port); }
   std::uint16_t media_port = 0;  // SIPp -mp: its RTP address is ip:media_port
   std::string media_address() const { return ip + ":" + std::to_string(media_port); }
+  // A TLS callee behind stunnel4: the target reaches ip:tls_port ({{name}}), SIPp answers TCP on
+  // `port` (what the capture shows in clear). 0: no tunnel.
+  std::uint16_t tls_port = 0;
+  std::string dialled_address() const { return tls_port ? ip + ":" + std::to_string(tls_port) : address(); }
 };
+
+// Debian's SIPp has no TLS: a TLS callee keeps its planned port for TLS (stunnel4) and SIPp
+// moves 1000 up to answer the decrypted TCP.
+void assign_tls_tunnels(std::vector<PartyPlan>& plans) {
+  for (auto& plan : plans)
+    if (plan.party->transport == "tls" && !plan.party->calls_target && !sipp_has_tls("sipp")) {
+      plan.tls_port = plan.port;
+      plan.port = static_cast<std::uint16_t>(plan.port + 1000);
+    }
+}
 
 // Each party's RTP gets a port of its own (SIPp binds -mp and -mp + 2), so that the capture
 // tells whose media a packet is even though a case's parties share one address.
@@ -77,16 +91,19 @@ std::vector<PartyPlan> plan_parties(const Case& test, int index, const TargetPro
   return plans;
 }
 
-// {{domain:acl}}, {{username:credentials}} … for each of the profile's extra domains.
+// {{domain:acl}}, {{username:credentials}} … for each of the profile's extra domains, and
+// {{application:same}} … for its TwiML Apps [app.*].
 void add_domain_substitutions(const TargetProfile& target, std::map<std::string, std::string>& out) {
   for (const auto& domain : target.domains) {
     out["domain:" + domain.role] = domain.name;
     out["username:" + domain.role] = domain.username;
     out["password:" + domain.role] = domain.password;
   }
+  for (const auto& application : target.applications) out["application:" + application.role] = application.sid;
 }
 
-// The first profile domain role the case's texts name ({{kind:role}}) that the profile lacks.
+// The first profile domain role the case's texts name ({{kind:role}}) that the profile lacks
+// ("application:ROLE" for a missing App).
 std::optional<std::string> missing_domain_role(const Case& test, const TargetProfile& target) {
   std::vector<std::string_view> texts;
   for (const auto& doc : test.webhooks) texts.push_back(doc.body);
@@ -104,8 +121,10 @@ std::optional<std::string> missing_domain_role(const Case& test, const TargetPro
       const auto close = text.find("}}", open);
       const auto name = text.substr(open + 2, close == std::string_view::npos ? 0 : close - open - 2);
       const auto colon = name.find(':');
-      if (colon == std::string_view::npos || name.starts_with("fill:")) continue;
-      if (!target.domain_for(name.substr(colon + 1))) return std::string(name.substr(colon + 1));
+      if (colon == std::string_view::npos || name.starts_with("fill:") || name.starts_with("host:")) continue;
+      const auto role = name.substr(colon + 1);
+      if (name.starts_with("application:") ? !target.application_for(role) : !target.domain_for(role))
+        return std::string(name.starts_with("application:") ? name : role);
     }
   }
   return std::nullopt;
@@ -149,7 +168,9 @@ bool bound_by_someone(const std::string& ip, std::uint16_t port, bool tcp) {
 
 bool await_bound(const PartyPlan& plan, double seconds) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (!bound_by_someone(plan.ip, plan.port, plan.party->transport != "udp")) {
+  const bool stream = plan.party->transport != "udp";
+  // A tunnelled TLS callee is ready once SIPp and stunnel4 both listen.
+  while (!bound_by_someone(plan.ip, plan.port, stream) || (plan.tls_port && !bound_by_someone(plan.ip, plan.tls_port, true))) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -248,7 +269,8 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
   }
   if (auto role = missing_domain_role(test, *env.target)) {
     result.verdict = Verdict::skip;
-    result.reason = "target profile has no domains." + *role;
+    result.reason = role->starts_with("application:") ? "target profile has no applications." + role->substr(12)
+                                                      : "target profile has no domains." + *role;
     return result;
   }
   std::unique_lock gateway(pstn_gateway_mutex, std::defer_lock);
@@ -257,6 +279,7 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
   std::filesystem::create_directories(folder);
   auto plans = plan_parties(test, index, *env.target);
   assign_media_ports(plans);
+  assign_tls_tunnels(plans);
   const std::string token = token_for(index);
 
   CheckContext context;
@@ -269,7 +292,10 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
                            {"domain", env.target->domain},
                            {"target", env.target->ingress_host + ":" + std::to_string(env.target->ingress_port)},
                            {"webhook", env.mock->base_url() + "/c/" + token}};
-  for (const auto& plan : plans) context.substitutions[plan.party->name] = plan.address();
+  for (const auto& plan : plans) {
+    context.substitutions[plan.party->name] = plan.dialled_address();
+    context.substitutions["host:" + plan.party->name] = plan.ip;
+  }
   add_domain_substitutions(*env.target, context.substitutions);
 
   CaseRoute route{token, test.id, test.webhooks};
@@ -306,6 +332,7 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
     l.local_port = plan.port;
     l.media_port = plan.media_port;
     l.transport = plan.party->transport;
+    l.tls_tunnel_port = plan.tls_port;
     if (plan.party->calls_target) l.remote = context.substitutions["target"];
     l.service = token;
     l.calls = plan.party->calls;

@@ -34,8 +34,9 @@ int usage_error(const std::string& message) {
 // Console output: a live line on a terminal, one line per finished case otherwise.
 class Progress {
  public:
-  explicit Progress(std::size_t total) : total_(total), tty_(::isatty(STDOUT_FILENO)) {}
+  Progress(std::size_t total, bool quiet) : total_(total), tty_(::isatty(STDOUT_FILENO)), quiet_(quiet) {}
   void finished(const CaseResult& r) {
+    if (quiet_) return;
     std::lock_guard lock(mutex_);
     ++done_;
     if (tty_) {
@@ -48,13 +49,14 @@ class Progress {
     std::fflush(stdout);
   }
   void end() {
-    if (tty_) std::printf("\r\033[K");
+    if (tty_ && !quiet_) std::printf("\r\033[K");
   }
 
  private:
   std::mutex mutex_;
   std::size_t total_, done_ = 0;
   bool tty_;
+  bool quiet_;
 };
 
 void print_summary(const RunResult& run, const std::string& out) {
@@ -102,10 +104,10 @@ std::vector<Case> select_cases(std::vector<Case> cases, const RunOptions& option
   return chosen;
 }
 
-std::vector<CaseResult> run_all(const std::vector<Case>& cases, const CaseEnvironment& env, int jobs) {
+std::vector<CaseResult> run_all(const std::vector<Case>& cases, const CaseEnvironment& env, int jobs, bool quiet) {
   std::vector<CaseResult> results(cases.size());
   std::atomic<std::size_t> next{0};
-  Progress progress(cases.size());
+  Progress progress(cases.size(), quiet);
   auto worker = [&] {
     for (std::size_t i = next++; i < cases.size(); i = next++) {
       results[i] = run_case(cases[i], static_cast<int>(i), env);
@@ -142,6 +144,7 @@ int run_suite(const RunOptions& given) {
     if (!profile->managed) return usage_error("--target-command needs a managed target profile");
     profile->managed->command = *options.target_command;
   }
+  profile->deviations = options.deviations;
   auto catalogue = load_catalogue(options.repo_root + "/fixtures/spec/behaviours.yaml");
   if (!catalogue) return usage_error(catalogue.error().message);
   auto cases = load_cases(options.repo_root + "/fixtures/cases");
@@ -192,7 +195,7 @@ int run_suite(const RunOptions& given) {
   run.target = profile->name;
   run.strict = options.strict;
   for (const auto& behaviour : catalogue->behaviours) run.catalogue.push_back(behaviour.id);
-  run.cases = run_all(chosen, env, options.jobs);
+  run.cases = run_all(chosen, env, options.jobs, options.quiet);
   if (known)
     for (auto& c : run.cases) c.expected_failure = known->cases.contains(c.id);
   std::sort(run.cases.begin(), run.cases.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
@@ -204,7 +207,7 @@ int run_suite(const RunOptions& given) {
     std::fprintf(stderr, "sipconform: writing reports: %s\n", written.error().message.c_str());
     return kHarness;
   }
-  print_summary(run, options.out);
+  if (!options.quiet) print_summary(run, options.out);
   if (const std::string log = write_unrouted(unrouted, options.out); !log.empty())
     std::printf("%zu webhook request(s) matched no case: %s\n", unrouted.size(), log.c_str());
   const auto unexpected = run.unexpected();

@@ -21,6 +21,8 @@ struct RunOptions {
   double timeout_scale = 1.0;
   std::string repo_root = ".";        // cases, scenarios, catalogue and the managed command
   std::optional<std::string> target_command;  // overrides a managed profile's command
+  std::vector<std::string> deviations;  // selftest: mistakes the managed sipref is told to make
+  bool quiet = false;                   // no per-case lines (selftest prints its own table)
 };
 
 int run_suite(const RunOptions& options);
@@ -30,6 +32,10 @@ int list_command(const std::string& repo_root, const std::vector<std::string>& f
 int lint_command(const std::string& repo_root, bool require_full_coverage);
 int coverage_command(const std::string& repo_root, const std::optional<std::string>& results_json);
 int merge_command(const std::vector<std::string>& inputs, const std::string& out);
+// For each deviation the managed sipref knows (or only those named), runs the cases of the
+// behaviours it breaks against sipref making that mistake: each must be caught (a FAIL) only by
+// cases that check one of those behaviours. Exit 0 when all are, 1 otherwise.
+int selftest_command(const RunOptions& base, const std::vector<std::string>& only);
 
 // fnmatch-style glob over a case id and its behaviour IDs.
 bool selected(const std::string& case_id, const std::vector<std::string>& behaviours,

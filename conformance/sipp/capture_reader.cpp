@@ -226,9 +226,10 @@ Result<std::vector<CapturedSip>> read_capture(const std::string& pcap_path) {
   auto pdml_path = pcap_path + ".pdml";
   auto log_path = fs::path(pcap_path).replace_extension(".tshark.log").string();
   // "!icmp": an ICMP port-unreachable quotes the datagram it answers, which would read as a
-  // second copy of that SIP message.
-  std::vector<std::string> args{"-r", pcap_path,      "-o", "tcp.desegment_tcp_streams:TRUE",
-                                "-Y", "sip && !icmp", "-T", "pdml"};
+  // second copy of that SIP message. Heuristics first: SIP on a port another dissector claims
+  // (a TLS callee's SIPp behind stunnel4 answers TCP on 6061, an X11 port) is still SIP.
+  std::vector<std::string> args{"-r", pcap_path, "-o", "tcp.desegment_tcp_streams:TRUE",
+                                "-o", "tcp.try_heuristic_first:TRUE", "-Y", "sip && !icmp", "-T", "pdml"};
   if (auto ran = run_tshark(args, pdml_path, log_path, pcap_path); !ran) return std::unexpected(ran.error());
   std::ifstream pdml(pdml_path, std::ios::binary);
   auto messages = parse_pdml(pdml, pcap_path);

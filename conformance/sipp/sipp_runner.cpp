@@ -56,7 +56,7 @@ struct TlsMaterial {
 
 // SIPp builds without OpenSSL (Debian's sip-tester among them) have no l1 transport; say so
 // instead of letting SIPp fail with a usage error.
-Result<void> check_tls_support(const std::string& sipp) {
+Result<bool> tls_supported(const std::string& sipp) {
   static std::mutex mutex;
   static std::map<std::string, bool> cache;
   std::lock_guard lock(mutex);
@@ -73,7 +73,13 @@ Result<void> check_tls_support(const std::string& sipp) {
     cache[sipp] =
         text.find("l1:") != std::string::npos || text.find("-tls_cert") != std::string::npos;
   }
-  if (!cache[sipp])
+  return cache[sipp];
+}
+
+Result<void> check_tls_support(const std::string& sipp) {
+  auto supported = tls_supported(sipp);
+  if (!supported) return std::unexpected(supported.error());
+  if (!*supported)
     return fail(
         sipp +
         " was built without TLS (its -t list has no l1); TLS parties need a TLS-enabled SIPp "
@@ -112,7 +118,7 @@ Result<std::string> transport_flag(const std::string& transport) {
 }
 
 Result<std::vector<std::string>> build_args(const SippLaunch& launch, const std::string& sipp) {
-  auto flag = transport_flag(launch.transport);
+  auto flag = transport_flag(launch.tls_tunnel_port ? "tcp" : launch.transport);
   if (!flag) return std::unexpected(flag.error());
   std::vector<std::string> args;
   if (!launch.remote.empty()) args.push_back(launch.remote);
@@ -127,7 +133,7 @@ Result<std::vector<std::string>> build_args(const SippLaunch& launch, const std:
   for (const auto& [name, value] : launch.keys) args.insert(args.end(), {"-key", name, value});
   if (!launch.auth_username.empty()) args.insert(args.end(), {"-au", launch.auth_username});
   if (!launch.auth_password.empty()) args.insert(args.end(), {"-ap", launch.auth_password});
-  if (launch.transport == "tls") {
+  if (launch.transport == "tls" && !launch.tls_tunnel_port) {
     if (auto ok = check_tls_support(sipp); !ok) return std::unexpected(ok.error());
     auto tls = tls_material();
     if (!tls) return std::unexpected(tls.error());
@@ -145,6 +151,27 @@ Result<std::vector<std::string>> build_args(const SippLaunch& launch, const std:
   return args;
 }
 
+// stunnel4 as a TLS server on tls_tunnel_port, handing each connection to SIPp's TCP port; its
+// config and log go to the evidence folder.
+Result<bp::child> start_tls_tunnel(const SippLaunch& launch) {
+  auto stunnel = find_program("stunnel4");
+  if (!stunnel) stunnel = find_program("stunnel");
+  if (!stunnel) return fail("stunnel4 not found on PATH: TLS parties need it (tools/bootstrap installs it)");
+  auto tls = tls_material();
+  if (!tls) return std::unexpected(tls.error());
+  const auto base = fs::path(launch.out_dir) / launch.name;
+  const std::string conf = base.string() + ".stunnel.conf";
+  std::ofstream(conf) << "foreground = yes\npid =\ndebug = notice\noutput = " << base.string() << ".stunnel.log\n"
+                      << "[sip]\naccept = " << launch.local_ip << ":" << launch.tls_tunnel_port << "\n"
+                      << "connect = " << launch.local_ip << ":" << launch.local_port << "\n"
+                      << "cert = " << tls->certificate << "\nkey = " << tls->key << "\n";
+  std::error_code ec;
+  bp::child child(bp::exe = *stunnel, bp::args = std::vector<std::string>{conf},
+                  (bp::std_out & bp::std_err) > (base.string() + ".stunnel.stdout.log"), bp::std_in < bp::null, ec);
+  if (ec) return fail("cannot start " + *stunnel + ": " + ec.message());
+  return child;
+}
+
 Result<void> validate(const SippLaunch& launch) {
   if (launch.name.empty()) return fail("SIPp party without a name");
   if (launch.scenario_path.empty() == launch.builtin.empty())
@@ -152,6 +179,8 @@ Result<void> validate(const SippLaunch& launch) {
   if (launch.local_ip.empty()) return fail("party " + launch.name + ": no local IP address");
   if (launch.out_dir.empty()) return fail("party " + launch.name + ": no evidence folder");
   if (launch.calls < 1) return fail("party " + launch.name + ": calls must be at least 1");
+  if (launch.tls_tunnel_port && !launch.remote.empty())
+    return fail("party " + launch.name + ": a TLS tunnel serves callees only (a TLS caller needs a TLS-enabled SIPp)");
   return {};
 }
 
@@ -161,6 +190,7 @@ struct SippProcess::Impl {
   SippLaunch launch;
   std::string command_line;
   bp::child child;
+  bp::child tunnel;  // stunnel4 in front of a TLS callee; stopped with SIPp
   Clock::time_point started;
   std::optional<int> exit_code;
 };
@@ -190,6 +220,12 @@ Result<std::unique_ptr<SippProcess>> SippProcess::start(const SippLaunch& launch
                 bp::std_in < bp::null, bp::start_dir = launch.out_dir, ec);
   if (ec) return fail("cannot start " + impl.command_line + ": " + ec.message());
   impl.started = Clock::now();
+  if (launch.tls_tunnel_port) {
+    auto tunnel = start_tls_tunnel(launch);
+    if (!tunnel) return std::unexpected(tunnel.error());
+    impl.tunnel = std::move(*tunnel);
+    impl.command_line += " (behind stunnel4 TLS on " + launch.local_ip + ":" + std::to_string(launch.tls_tunnel_port) + ")";
+  }
   return process;
 }
 
@@ -197,6 +233,10 @@ SippProcess::~SippProcess() {
   if (impl_ && !impl_->exit_code && impl_->child.valid()) {
     std::error_code ec;
     impl_->child.terminate(ec);  // SIGKILL and reap
+  }
+  if (impl_ && impl_->tunnel.valid() && impl_->tunnel.running()) {
+    std::error_code ec;
+    impl_->tunnel.terminate(ec);
   }
 }
 
@@ -225,13 +265,21 @@ int SippProcess::wait() {
   return *impl.exit_code;
 }
 
+bool sipp_has_tls(const std::string& program) {
+  auto sipp = find_program(program);
+  if (!sipp) return false;
+  auto supported = tls_supported(*sipp);
+  return supported && *supported;
+}
+
 const std::string& SippProcess::command_line() const {
   return impl_->command_line;
 }
 
 std::vector<std::string> SippProcess::evidence_files() const {
   std::vector<std::string> files;
-  for (const char* suffix : {".stdout.log", ".messages.log", ".errors.log", ".screen.log"}) {
+  for (const char* suffix : {".stdout.log", ".messages.log", ".errors.log", ".screen.log", ".stunnel.conf",
+                             ".stunnel.log"}) {
     auto name = impl_->launch.name + suffix;
     std::error_code ec;
     if (fs::exists(fs::path(impl_->launch.out_dir) / name, ec)) files.push_back(name);

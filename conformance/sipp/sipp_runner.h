@@ -29,9 +29,15 @@ struct SippLaunch {
   // cannot take -key values inside that keyword).
   std::string auth_username;
   std::string auth_password;
+  // A TLS callee on a SIPp without TLS: SIPp answers TCP on local_port and stunnel4 terminates
+  // TLS on local_ip:tls_tunnel_port in front of it (0: no tunnel).
+  std::uint16_t tls_tunnel_port = 0;
   std::string out_dir;            // evidence folder
   double timeout_s = 30;          // -timeout, and the runner kills it 5 s after that
 };
+
+// Whether `program` (a SIPp binary on PATH) has the l1 (TLS) transport.
+bool sipp_has_tls(const std::string& program);
 
 class SippProcess {
  public:

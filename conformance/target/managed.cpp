@@ -23,8 +23,9 @@ namespace {
 // The generated config gives the target's one SIP domain this SID.
 constexpr const char* kDomainSid = "SDc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0";
 
-// The `basic` domain's account: the profile's SID with its last digit changed, the same auth
-// token (so signatures verify), enhanced SIP features off [sip.enhanced-off].
+// The second account, of the `basic` domain and of the `public` and `private` applications: the
+// profile's SID with its last digit changed, the same auth token (so signatures verify),
+// enhanced SIP features off [sip.enhanced-off, app.public-flag].
 std::string basic_account_sid(const TargetProfile& profile) {
   std::string sid = profile.account_sid;
   sid.back() = sid.back() == '0' ? '1' : '0';
@@ -53,6 +54,28 @@ void write_access_domain(YAML::Emitter& out, const TargetProfile& profile, const
   }
   if (domain.role == "registration") out << YAML::Key << "registration" << YAML::Value << true;
   out << YAML::EndMap;
+}
+
+bool needs_second_account(const TargetProfile& profile) {
+  return profile.domain_for("basic") || profile.application_for("public") || profile.application_for("private");
+}
+
+// The profile's TwiML Apps [app.*]: `same` in the profile's account, `public`/`private` in the
+// second one with PublicApplicationConnectEnabled true/false; each requests <base>/app/<role>.
+void write_applications(YAML::Emitter& out, const TargetProfile& profile, const std::string& base_url) {
+  if (profile.applications.empty()) return;
+  out << YAML::Key << "applications" << YAML::Value << YAML::BeginSeq;
+  for (const auto& application : profile.applications) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "sid" << YAML::Value << application.sid;
+    out << YAML::Key << "account" << YAML::Value
+        << (application.role == "same" ? profile.account_sid : basic_account_sid(profile));
+    out << YAML::Key << "voice_url" << YAML::Value << base_url + "/app/" + application.role;
+    out << YAML::Key << "voice_method" << YAML::Value << "POST";
+    out << YAML::Key << "public_application_connect_enabled" << YAML::Value << (application.role == "public");
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
 }
 
 std::string address_of(const std::string& cidr) {
@@ -86,7 +109,7 @@ Result<std::string> sipref_config(const TargetProfile& profile, const std::strin
   out << YAML::Key << "debugger_webhook" << YAML::Value << url_base(voice_url) + "/debugger";
   out << YAML::Key << "enhanced_sip" << YAML::Value << profile.has("enhanced-sip");
   out << YAML::EndMap;
-  if (profile.domain_for("basic")) {
+  if (needs_second_account(profile)) {
     out << YAML::BeginMap;
     out << YAML::Key << "sid" << YAML::Value << basic_account_sid(profile);
     out << YAML::Key << "auth_token" << YAML::Value << profile.auth_token;
@@ -119,6 +142,10 @@ Result<std::string> sipref_config(const TargetProfile& profile, const std::strin
   for (std::size_t i = 0; i < profile.domains.size(); ++i)
     write_access_domain(out, profile, profile.domains[i], i + 1, voice_url);
   out << YAML::EndSeq;
+  write_applications(out, profile, url_base(voice_url));
+  if (!profile.deviations.empty()) {  // sipref's self-test mistakes (sipref --list-deviations)
+    out << YAML::Key << "deviations" << YAML::Value << YAML::Flow << profile.deviations;
+  }
   if (profile.pstn_gateway) {
     out << YAML::Key << "pstn_gateway" << YAML::Value << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "host" << YAML::Value << profile.pstn_gateway->host;

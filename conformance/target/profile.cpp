@@ -287,12 +287,35 @@ Result<void> read_capabilities(const Reader& r, const YAML::Node& node, TargetPr
   return {};
 }
 
+// applications: { same: {sid}, public: {sid}, private: {sid} } [app.*]
+Result<void> read_profile_applications(const Reader& r, const YAML::Node& node, TargetProfile& profile) {
+  if (auto ok = r.expect_map(node, "applications"); !ok) return ok;
+  if (auto ok = r.known_keys(node, {"same", "public", "private"}, "applications"); !ok) return ok;
+  for (const auto& entry : node) {
+    ProfileApplication application;
+    application.role = entry.first.as<std::string>("");
+    const std::string what = "applications." + application.role;
+    if (auto ok = r.expect_map(entry.second, what); !ok) return ok;
+    if (auto ok = r.known_keys(entry.second, {"sid"}, what); !ok) return ok;
+    if (!entry.second["sid"]) return r.error_at(entry.second, what + " needs sid");
+    auto sid = r.text(entry.second["sid"], what + ".sid");
+    if (!sid) return std::unexpected(sid.error());
+    if (sid->size() != 34 || !sid->starts_with("AP") || !is_lower_hex(sid->substr(2)))
+      return r.error_at(entry.second["sid"], what + ".sid must be AP followed by 32 lower-case hex digits");
+    for (const auto& other : profile.applications)
+      if (other.sid == *sid) return r.error_at(entry.second["sid"], what + ".sid repeats applications." + other.role);
+    application.sid = *sid;
+    profile.applications.push_back(std::move(application));
+  }
+  return {};
+}
+
 Result<void> read_top(const Reader& r, const YAML::Node& root, TargetProfile& profile) {
   if (auto ok = r.expect_map(root, "a target profile"); !ok) return ok;
   if (auto ok = r.known_keys(root,
                              {"name", "ingress", "domain", "reference", "managed", "harness",
                               "edges", "capabilities", "account", "voice_url_note", "pstn_gateway",
-                              "domains"},
+                              "domains", "applications"},
                              "the profile");
       !ok)
     return ok;
@@ -338,6 +361,8 @@ Result<TargetProfile> read_profile(const Reader& r, const YAML::Node& root) {
     if (auto ok = read_pstn_gateway(r, root["pstn_gateway"], profile); !ok) return std::unexpected(ok.error());
   if (root["domains"])
     if (auto ok = read_profile_domains(r, root["domains"], profile); !ok) return std::unexpected(ok.error());
+  if (root["applications"])
+    if (auto ok = read_profile_applications(r, root["applications"], profile); !ok) return std::unexpected(ok.error());
   if (profile.has("registration") && !profile.domain_for("registration"))
     return r.error_at(root, "capability registration needs domains.registration (where cases REGISTER)");
   if (profile.has("pstn") && !profile.pstn_gateway)
@@ -366,6 +391,12 @@ Result<TargetProfile> read_profile(const Reader& r, const YAML::Node& root) {
 
 bool TargetProfile::has(std::string_view capability) const {
   return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
+}
+
+const ProfileApplication* TargetProfile::application_for(std::string_view role) const {
+  auto it = std::find_if(applications.begin(), applications.end(),
+                         [&](const ProfileApplication& a) { return a.role == role; });
+  return it == applications.end() ? nullptr : &*it;
 }
 
 const ProfileDomain* TargetProfile::domain_for(std::string_view role) const {

@@ -41,6 +41,15 @@ struct ProfileDomain {
   std::string password;
 };
 
+// A TwiML App of the target for the app.* cases, by role: `same` belongs to the profile's account
+// (PublicApplicationConnectEnabled false), `public` and `private` to a second account, with the
+// flag true and false. A managed target's App requests <webhook base>/app/<role>, which the mock
+// server routes by the case token in a Param_ or CustomerId value. Cases write {{application:ROLE}}.
+struct ProfileApplication {
+  std::string role;
+  std::string sid;  // AP + 32 lower-case hex
+};
+
 struct TargetProfile {
   std::string name;
   std::string ingress_host;  // where callers send their INVITEs
@@ -54,7 +63,9 @@ struct TargetProfile {
   std::vector<EdgeRange> edges;
   std::vector<std::string> capabilities;
   std::optional<FixedAddress> pstn_gateway;  // capability `pstn`: where <Number> legs go
+  std::vector<std::string> deviations;  // not read from YAML: set by `sipconform selftest`
   std::vector<ProfileDomain> domains;        // `domains:`; capability registration needs one
+  std::vector<ProfileApplication> applications;  // `applications:` [app.*]
   std::string account_sid;
   std::string auth_token;  // checks X-Twilio-Signature
   std::string voice_url_note;  // external: what the operator must configure as the voice URL
@@ -63,6 +74,7 @@ struct TargetProfile {
   bool has(std::string_view capability) const;
   const EdgeRange* edge(std::string_view name) const;
   const ProfileDomain* domain_for(std::string_view role) const;
+  const ProfileApplication* application_for(std::string_view role) const;
 };
 
 // Strict: unknown keys and bad values are errors naming file:line:column.

@@ -112,6 +112,10 @@ struct Wire {
     return check.header = std::move(header), check.present = yes, *this;
   }
   Wire& uri(std::string pattern) { return check.request_uri_matches = std::move(pattern), *this; }
+  Wire& names(std::string header, std::string place) {
+    check.header = std::move(header);
+    return check.names = std::move(place), *this;
+  }
   Wire& level(Level l) { return check.level = l, *this; }
   operator WireCheck() const { return check; }
 };
@@ -717,6 +721,22 @@ TEST(Checker, WireHeaders) {
   EXPECT_EQ(results[4].expected, "callee <- INVITE: Request-URI matching /^sip:other@/");
   EXPECT_EQ(results[4].observed, "#5 at 0.055 s has Request-URI sip:callee@127.20.1.1:5061");
   EXPECT_EQ(results[5].observed, "#5 at 0.055 s has no Contact header");
+}
+
+TEST(Checker, WireHeaderNamesAnEdge) {
+  Fixture f;
+  f.test.expect.wire = {Wire("callee <- INVITE").names("Via", "edge:ashburn"),
+                        Wire("callee <- INVITE").names("Via", "127.0.1.1"),
+                        Wire("callee <- INVITE").names("Via", "edge:dublin"),
+                        Wire("callee <- INVITE").names("Contact", "edge:ashburn")};
+  auto results = f.run(basic_call());
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(results[0].verdict, Verdict::pass) << results[0].observed;
+  EXPECT_EQ(results[0].expected, "callee <- INVITE: Via naming edge ashburn (127.0.1.1/32)");
+  EXPECT_EQ(results[1].verdict, Verdict::pass) << results[1].observed;
+  EXPECT_EQ(results[2].verdict, Verdict::fail);
+  EXPECT_EQ(results[2].observed, "#5 at 0.055 s has Via: SIP/2.0/UDP 127.0.1.1:5060;branch=z9hG4bK1");
+  EXPECT_EQ(results[3].verdict, Verdict::fail) << "the fixture's INVITE has no Contact";
 }
 
 TEST(Checker, WireChecksSkipWithoutCapture) {

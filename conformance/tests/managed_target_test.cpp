@@ -80,7 +80,10 @@ TEST_F(ManagedTargetTest, StartsSiprefWhichAnswersOptionsAndStops) {
           "voice_fallback_url: http://127.0.0.1:18099/fallback",
           "debugger_webhook: http://127.0.0.1:18099/debugger", "enhanced_sip: true",
           "name: conformance.sip.twilio.local", "sid: ACc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0",
-          "dublin: {address: 127.0.9.32, udp_port: 5160, tcp_port: 5160}"})
+          "dublin: {address: 127.0.9.32, udp_port: 5160, tcp_port: 5160}",
+          // [app.*] the profile's Apps, each on its own path of the mock server
+          "voice_url: http://127.0.0.1:18099/app/same", "voice_url: http://127.0.0.1:18099/app/private",
+          "public_application_connect_enabled: true"})
       EXPECT_NE(config.find(wanted), std::string::npos) << wanted << " in\n" << config;
     // sipref's own loader is the judge of the generated file.
     auto check = boost::process::system(sipref_, "--check", (dir / "target.yaml").string(),

@@ -147,6 +147,30 @@ TEST_F(MockServerTest, RoutesByRememberedCallSidDialCallSidAndParentCallSid) {
   EXPECT_TRUE(server_.unrouted().empty());
 }
 
+// [app.*] An App's voice request (<base>/app/<role>) names no case: the token travels in a
+// Param_ value; the App's later requests follow its CallSid, and its path is the document's.
+TEST_F(MockServerTest, RoutesApplicationRequestsByTokenInParamValues) {
+  server_.add_case(CaseRoute{"c1a2b3c4d5", "app/example", {doc("/app/same"), doc("/app/action")}});
+  auto res = post("/app/same", "CallSid=CAapp&To=AP0123&From=sip%3Acaller%40x&Param_Case=c1a2b3c4d5");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, kTwiml);
+  auto later = post("/app/action", "CallSid=CAapp&DialCallStatus=completed");
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->status, 200);
+  auto seen = server_.requests_of("c1a2b3c4d5");
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].event.path, "/app/same");
+  EXPECT_EQ(seen[1].event.path, "/app/action");
+  // A CustomerId may carry it too; with neither, the request is nobody's.
+  ASSERT_TRUE(post("/app/same", "CallSid=CAapp2&To=AP0123&CustomerId=c1a2b3c4d5"));
+  EXPECT_EQ(server_.requests_of("c1a2b3c4d5").size(), 3u);
+  auto lost = post("/app/same", "CallSid=CAapp3&To=AP0123&Case=c1a2b3c4d5");
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(lost->status, 404);
+  EXPECT_EQ(server_.unrouted().size(), 1u);
+}
+
 // A debugger alert as the target posts it: the call is named only inside the JSON Payload.
 std::string alert_body(const std::string& resource_sid, const std::string& msg = "x") {
   const std::string payload = "{\"resource_sid\":\"" + resource_sid +

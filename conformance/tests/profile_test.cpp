@@ -39,7 +39,7 @@ TEST(Profile, ReferenceFixtureLoads) {
   EXPECT_EQ(profile->edge("mars"), nullptr);
   EXPECT_TRUE(profile->has("udp"));
   EXPECT_TRUE(profile->has("enhanced-sip"));
-  EXPECT_FALSE(profile->has("tls"));
+  EXPECT_TRUE(profile->has("tls")) << "TLS callees through stunnel4";
   EXPECT_EQ(profile->account_sid.size(), 34u);
   EXPECT_FALSE(profile->auth_token.empty());
   EXPECT_TRUE(profile->has("pstn"));
@@ -110,7 +110,7 @@ TEST_F(ProfileErrors, NameFileLineAndColumn) {
       {kHead + "colour: red\n",
        "F:5:1: unknown key 'colour' in the profile (expected one of: name, ingress, domain, "
        "reference, managed, harness, edges, capabilities, account, voice_url_note, pstn_gateway, "
-       "domains)"},
+       "domains, applications)"},
       {kHead + "name: again\n", "F:5:1: key 'name' appears twice in the profile"},
       {"name: t\ndomain: d\ningress: {host: h}\n", "F:1:1: the profile needs 'account'"},
       {kHead + "reference: yes\n", "F:5:12: reference must be true or false"},
@@ -177,6 +177,29 @@ TEST_F(ProfileErrors, DomainsByRole) {
       {"domains: {acl: {name: d.example.com}}\n", "F:5:23: domains.acl.name must differ from the profile's domain"},
       {"capabilities: [registration]\n",
        "F:1:1: capability registration needs domains.registration (where cases REGISTER)"},
+  };
+  for (const auto& [yaml, error] : rows) EXPECT_EQ(error_of(kHead + yaml), error) << yaml;
+}
+
+// [app.*] TwiML Apps by role: same (the profile's account), public and private (a second one).
+TEST_F(ProfileErrors, ApplicationsByRole) {
+  auto profile = load_profile(write(kHead +
+                                    "applications:\n"
+                                    "  same: {sid: AP0123456789abcdef0123456789abcdef}\n"
+                                    "  private: {sid: AP0123456789abcdef0123456789abcde0}\n"));
+  ASSERT_TRUE(profile) << profile.error().message;
+  ASSERT_EQ(profile->applications.size(), 2u);
+  EXPECT_EQ(profile->application_for("same")->sid, "AP0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(profile->application_for("private")->sid, "AP0123456789abcdef0123456789abcde0");
+  EXPECT_EQ(profile->application_for("public"), nullptr);
+  const std::vector<std::pair<std::string, std::string>> rows{
+      {"applications: {other: {sid: AP0123456789abcdef0123456789abcdef}}\n",
+       "F:5:16: unknown key 'other' in applications (expected one of: same, public, private)"},
+      {"applications: {same: {sid: AC0123456789abcdef0123456789abcdef}}\n",
+       "F:5:28: applications.same.sid must be AP followed by 32 lower-case hex digits"},
+      {"applications: {same: {}}\n", "F:5:22: applications.same needs sid"},
+      {"applications: {same: {sid: AP0123456789abcdef0123456789abcdef}, public: {sid: AP0123456789abcdef0123456789abcdef}}\n",
+       "F:5:79: applications.public.sid repeats applications.same"},
   };
   for (const auto& [yaml, error] : rows) EXPECT_EQ(error_of(kHead + yaml), error) << yaml;
 }

@@ -24,7 +24,12 @@ constexpr std::string_view kTokenParams[] = {"To",
                                              "Caller",
                                              "ForwardedFrom",
                                              "ReferTransferTarget",
-                                             "SipHeader_X-Conformance-Case"};
+                                             "SipHeader_X-Conformance-Case",
+                                             "CustomerId"};
+
+// An Application Connect request [app.*] has no SIP side and no ParentCallSid: the case's
+// <Application> puts its token in a <Parameter>, which arrives as Param_<name>.
+constexpr std::string_view kAppParamPrefix = "Param_";
 
 double now_epoch() {
   using namespace std::chrono;
@@ -238,6 +243,8 @@ std::optional<MockServer::Impl::Route> MockServer::Impl::route(const std::string
   for (std::string_view name : kTokenParams) {
     if (const std::string* value = find_param(params, name)) haystacks.push_back(value);
   }
+  for (const auto& [key, value] : params)
+    if (key.starts_with(kAppParamPrefix)) haystacks.push_back(&value);
   // A URL of the case (/c/<token>/…) quoted in the alert's text ties it to the case too.
   if (const std::string* payload = find_param(params, "Payload"); alert && payload)
     haystacks.push_back(payload);

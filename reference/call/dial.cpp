@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "call/engine.h"
+#include "util/deviations.h"
 #include "sip/digest.h"
 #include "sip/headers.h"
 #include "sip/response.h"
@@ -44,11 +45,12 @@ bool valid_sip_caller_id(std::string_view id) {
 
 void Engine::start_dial(Session& s, twiml::Dial dial) {
   Leg& in = *leg(s.inbound);
-  if (dial.caller_id && !valid_sip_caller_id(*dial.caller_id)) {
+  if (dial.caller_id && !valid_sip_caller_id(*dial.caller_id) && !deviates(Deviation::callerid_not_validated)) {
     raise(s, {13214, "invalid callerId '" + *dial.caller_id + "': the caller's own is used"});
     dial.caller_id.reset();
   }
-  if (!dial.answer_on_bridge.value) answer(in, local_sdp_for(in, s.edge, in.remote_sdp));
+  if (!dial.answer_on_bridge.value || deviates(Deviation::answer_on_bridge_ignored))
+    answer(in, local_sdp_for(in, s.edge, in.remote_sdp));
   s.dial = DialRun{};
   s.dial->verb = std::move(dial);
   const auto& nouns = s.dial->verb.nouns;
@@ -80,6 +82,8 @@ void Engine::dial_noun(Session& s, const twiml::Noun& noun) {
     plan = plan_client(*client, client_contacts(*s.account, client->identity));
   } else if (const auto* number = std::get_if<twiml::Number>(&noun)) {
     plan = plan_number(*number, config_.pstn_gateway);
+  } else if (const auto* application = std::get_if<twiml::Application>(&noun)) {
+    return dial_application(s, *application);  // no SIP leg: a TwiML App's call [app.dial]
   } else {
     plan.alerts.push_back({12200, "<" + std::string(twiml::name_of(noun)) + "> is not dialled by this build: skipped"});
   }
@@ -123,7 +127,8 @@ void Engine::apply(Session& s, DialFork::Next next) {
     if (s.dial->timeout_timer) timers_.stop(std::exchange(s.dial->timeout_timer, 0));
   if (!next.start.empty()) return dial_step(s, next.start);
   if (next.arm_timer) {
-    const auto ring_for = std::chrono::seconds(s.dial->verb.timeout.value) + config_.timers.dial_buffer;
+    const auto buffer = deviates(Deviation::no_timeout_buffer) ? std::chrono::seconds(0) : config_.timers.dial_buffer;
+    const auto ring_for = std::chrono::seconds(s.dial->verb.timeout.value) + buffer;
     s.dial->timeout_timer = timers_.start(std::chrono::duration_cast<Duration>(ring_for),
                                           [this, sid = s.call_sid] { on_dial_timeout(sid); });
   }
@@ -147,6 +152,7 @@ void Engine::start_leg(Session& s, const LegPlan& plan) {
   child.sip_noun = plan.sip_noun;
   child.credentials = plan.credentials;
   child.screening_url = plan.screening_url;
+  child.send_digits = plan.send_digits;
   child.screening_method = plan.screening_method;
   const config::Edge* edge = config_.find_edge(plan.edge);
   auto caller = sip::parse_uri(s.from);
@@ -165,7 +171,7 @@ void Engine::start_leg(Session& s, const LegPlan& plan) {
   for (const auto& header : plan.headers) invite.add(header.name, header.value);
   invite.add("X-Twilio-ApiVersion", "2010-04-01");
   invite.add("X-Twilio-AccountSid", s.account->sid);
-  invite.add("X-Twilio-CallSid", child.call_sid);
+  if (!deviates(Deviation::identity_headers_missing)) invite.add("X-Twilio-CallSid", child.call_sid);
   child.local_sdp = local_sdp_for(child, plan.edge, in.remote_sdp);
   if (child.media_failed) {  // no relay port: the leg fails before its INVITE, like a 503
     legs_.erase(child.id);
@@ -183,6 +189,7 @@ void Engine::start_leg(Session& s, const LegPlan& plan) {
       raise(s, watched.error());
   log::info(child.call_sid, "dialling", plan.request_uri + " from " + plan.edge + " for " + s.call_sid);
   child.invite_transaction = transactions_.send_request(std::move(invite), child.flow);
+  if (!std::exchange(s.dialled, true)) observe_post_dial_delay(s);
   client_transactions_[child.invite_transaction] = child.id;
 }
 
@@ -204,7 +211,9 @@ void Engine::fail_leg_unstarted(Session& s, int status, const std::string& why, 
 // [sip.auth]: a 401/407 is answered once with the noun's credentials; the leg stays the same
 // call (same Call-ID, From tag), with CSeq + 1 in a new INVITE transaction.
 bool Engine::retry_with_credentials(Leg& l, const sip::Message& challenge) {
-  if (!l.credentials || l.auth_retried || l.state == LegState::cancelling) return false;
+  if (!l.credentials || (l.auth_retried && !deviates(Deviation::auth_answered_twice)) ||
+      l.state == LegState::cancelling)
+    return false;
   auto retry = sip::make_authorized_retry(l.invite, challenge, l.credentials->first, l.credentials->second,
                                           sip::random_token(16));
   if (!retry) {
@@ -269,7 +278,7 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
 
 void Engine::on_child_answered(Session& s, Leg& child) {
   s.dial->winner = child.id;
-  if (child.screening_url) {
+  if (child.screening_url && !deviates(Deviation::screening_skipped)) {
     media_unbridge(child);  // early media ends: the caller must not hear the screening
     return start_screening(s, child);
   }
@@ -283,6 +292,8 @@ void Engine::bridge(Session& s, Leg& child) {
   Leg& in = *leg(s.inbound);
   if (in.state == LegState::offered) answer(in, local_sdp_for(in, s.edge, child.remote_sdp));
   media_bridge(in, child);
+  if (child.send_digits) send_digits(child, *child.send_digits);
+  transfer_bridged(s);  // [refer.aob-true.answer]
   const auto limit = std::chrono::seconds(s.dial->verb.time_limit.value);
   s.dial->time_limit_timer = timers_.start(std::chrono::duration_cast<Duration>(limit),
                                            [this, sid = s.call_sid] { on_time_limit(sid); });
@@ -307,6 +318,7 @@ void Engine::on_time_limit(const std::string& call_sid) {
   Session* s = session(call_sid);
   if (!s || !s->dial || s->dial->status) return;
   s->dial->time_limit_timer = 0;
+  if (deviates(Deviation::time_limit_ignored)) return;
   end_bridge_from_our_side(*s, "time-limit");
 }
 
@@ -328,6 +340,7 @@ void Engine::stop_dial_timers(DialRun& dial) {
 
 void Engine::finish_dial(Session& s, DialStatus status, LegId reported) {
   if (!s.dial || s.dial->status) return;
+  if (transfer_dial_ended(s, reported)) return;  // [refer.aob-true.no-answer]
   s.dial->status = status;
   stop_dial_timers(*s.dial);
   log::info(s.call_sid, "dial-ended", std::string(to_string(status)));
@@ -358,21 +371,23 @@ webhook::Params Engine::dial_action_params(const Session& s, DialStatus status, 
   p.add("DialBridged", bridged ? "true" : "false");
   if (!l) return p;
   p.add("DialCallSid", l->call_sid);
-  if (bridged) {
+  if (bridged && !deviates(Deviation::duration_missing)) {
     auto end = l->ended_at.value_or(timers_.now());
     p.add("DialCallDuration", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(end - *l->answered_at).count()));
   }
+  add_prefixed(p, "ReturnParam_", l->return_params);  // [app.return-params]
   if (!l->sip_noun) return p;
   if (auto call_id = l->invite.header("Call-ID")) p.add("DialSipCallId", std::string(*call_id));  // none: never sent
   if (l->final_status) p.add("DialSipResponseCode", std::to_string(l->final_status));
-  for (const auto& h : l->answer_x_headers) p.add("SipHeader_" + h.name, h.value);
+  for (const auto& h : deviates(Deviation::answer_headers_from_bye) ? l->final_x_headers : l->answer_x_headers)
+    p.add("SipHeader_" + h.name, h.value);
   for (const auto& h : l->final_x_headers) p.add("DialSipHeader_" + h.name, h.value);
   return p;
 }
 
 // A BYE arrived on `l`: the other side of the bridge goes too, or the dial ends.
 void Engine::bridged_leg_hung_up(Session& s, Leg& l) {
-  if (l.inbound) {
+  if (l.id == s.inbound) {  // not l.inbound: after a REFER the TwiML may run on a dialled leg
     if (s.dial) stop_dial_timers(*s.dial);
     if (s.dial)
       for (LegId id : s.dial->legs)

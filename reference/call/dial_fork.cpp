@@ -1,10 +1,12 @@
 #include "call/dial_fork.h"
+#include "util/deviations.h"
 
 #include <algorithm>
 
 namespace sipref::call {
 
-DialFork::DialFork(std::size_t noun_count, bool sequential) : noun_count_(noun_count), sequential_(sequential) {}
+DialFork::DialFork(std::size_t noun_count, bool sequential)
+    : noun_count_(noun_count), sequential_(sequential && !deviates(Deviation::sequential_as_simultaneous)) {}
 
 std::vector<std::size_t> DialFork::first_step() {
   starting_ = true;
@@ -69,7 +71,7 @@ DialFork::Next DialFork::answered(LegId id) {
   winner_ = id;
   next.bridge = id;
   for (auto& other : legs_)
-    if (other.state == LegState::pending) {
+    if (other.state == LegState::pending && !deviates(Deviation::losers_not_cancelled)) {
       other.state = LegState::cancelling;
       next.cancel.push_back(other.id);
     }

@@ -1,4 +1,5 @@
 #include "call/dial_plan.h"
+#include "util/deviations.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +8,12 @@
 namespace sipref::call {
 
 std::optional<Alert> refuse_nouns(const std::vector<twiml::Noun>& nouns, bool enhanced_sip) {
-  if (nouns.size() > kMaxDialNouns)
+  const bool has_application = std::any_of(nouns.begin(), nouns.end(), [](const twiml::Noun& n) {
+    return std::holds_alternative<twiml::Application>(n);
+  });
+  if (has_application && nouns.size() > 1)  // [app.no-simultaneous]
+    return Alert{13250, "<Application> cannot be dialled with other nouns or a second <Application>: nothing is dialled"};
+  if (nouns.size() > kMaxDialNouns + (deviates(Deviation::eleven_nouns_accepted) ? 1 : 0))
     return Alert{13250, "<Dial> holds " + std::to_string(nouns.size()) + " nouns, at most " +
                             std::to_string(kMaxDialNouns) + " are allowed: nothing is dialled"};
   const bool has_sip = std::any_of(nouns.begin(), nouns.end(),
@@ -55,7 +61,7 @@ namespace {
 // leaves from the edge the registration arrived on.
 LegPlan leg_for_contact(LegPlan base, const Registration& contact) {
   base.to_uri = std::exchange(base.request_uri, contact.contact);
-  base.edge = contact.edge;
+  if (!deviates(Deviation::registered_edge_honoured)) base.edge = contact.edge;
   if (contact.flow.transport != sip::TransportKind::udp) base.flow = contact.flow;
   return base;
 }
@@ -101,6 +107,7 @@ NounPlan plan_number(const twiml::Number& noun, const std::optional<config::Pstn
   leg.request_uri = "sip:" + *e164 + "@" + gateway->host + ":" + std::to_string(gateway->port);
   leg.edge = gateway->edge;
   leg.status_callback = &noun.status_callback;
+  leg.send_digits = noun.send_digits;
   plan.legs.push_back(std::move(leg));
   return plan;
 }

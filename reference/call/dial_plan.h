@@ -28,6 +28,7 @@ struct LegPlan {
   const twiml::StatusCallback* status_callback = nullptr;  // the noun's; outlives the plan
   std::optional<std::pair<std::string, std::string>> credentials;  // username, password
   bool sip_noun = false;              // a <Sip> leg: DialSip* parameters are reported
+  std::optional<std::string> send_digits;    // <Number sendDigits>: played once it answers
   std::optional<std::string> screening_url;  // TwiML run on the leg once it answers
   HttpMethod screening_method = HttpMethod::post;
 };
@@ -41,8 +42,8 @@ struct NounPlan {
 inline constexpr std::size_t kMaxDialNouns = 10;  // [multi.limit]
 
 // Why a <Dial>'s nouns are refused as a whole (13250), or nullopt: more than ten nouns
-// [multi.limit], or a <Sip> with any other noun while enhanced SIP features are off
-// [sip.enhanced-off].
+// [multi.limit], a <Sip> with any other noun while enhanced SIP features are off
+// [sip.enhanced-off], or an <Application> with any other noun [app.no-simultaneous].
 std::optional<Alert> refuse_nouns(const std::vector<twiml::Noun>& nouns, bool enhanced_sip);
 
 // A <Number>'s text as E.164: visual separators (space - . ( )) are dropped; `+` and 1-15 digits

@@ -40,7 +40,12 @@ Engine::Engine(const config::Config& config, boost::asio::io_context& io, sip::T
       timers_(timers),
       transactions_(timers, transport, *this, transaction_timers(config)),
       edge_names_(edge_names_of(config)) {
-  transport_.on_message([this](sip::Message message, sip::Flow flow) { transactions_.receive(message, flow); });
+  declare_metrics();
+  transport_.on_message([this](sip::Message message, sip::Flow flow) {
+    count_sip("sipref_sip_messages_received_total", message);
+    transactions_.receive(message, flow);
+  });
+  transport_.on_sent([this](const sip::Message& message) { count_sip("sipref_sip_messages_sent_total", message); });
   transport_.on_send_error([this](const sip::Flow& flow) { transactions_.on_transport_error(flow); });
   webhooks_ = std::make_unique<webhook::WebhookClient>(
       config.webhook.workers, [&io](webhook::WebhookClient::Task task) { boost::asio::post(io, std::move(task)); });
@@ -142,12 +147,20 @@ void Engine::on_in_dialog_request(sip::TransactionId server, const sip::Message&
   if (method == "REFER") return on_refer(server, request, *l);
   if (method == "OPTIONS" || method == "INFO" || method == "NOTIFY") {
     respond(server, request, 200);
+    // [refer.outbound]: answered first, so that the 200 precedes what the <Refer> does next.
+    if (method == "NOTIFY") (void)on_refer_verb_notify(*l, request);
     return;
   }
   respond(server, request, 501);
 }
 
 void Engine::on_response(sip::TransactionId client, const sip::Message& response, const sip::Flow&) {
+  if (auto refer = refer_transactions_.find(client); refer != refer_transactions_.end()) {  // [refer.outbound]
+    Leg* l = leg(refer->second);
+    if (response.status() >= 200) refer_transactions_.erase(refer);
+    if (l) on_refer_verb_response(*l, response);
+    return;
+  }
   auto it = client_transactions_.find(client);
   if (it == client_transactions_.end()) return;
   Leg* l = leg(it->second);
@@ -174,6 +187,13 @@ void Engine::on_stray_response(const sip::Message& response, const sip::Flow&) {
 
 void Engine::on_failure(sip::TransactionId id, sip::TransactionFailure why) {
   if (why == sip::TransactionFailure::no_ack) return;  // only our non-2xx finals: nothing to undo
+  if (auto refer = refer_transactions_.find(id); refer != refer_transactions_.end()) {  // [refer.outbound]
+    Leg* l = leg(refer->second);
+    refer_transactions_.erase(refer);
+    Session* s = l ? session(l->session_sid) : nullptr;
+    if (s) finish_refer_verb(*s);  // no answer at all: ReferSipResponseCode absent
+    return;
+  }
   auto it = client_transactions_.find(id);
   if (it == client_transactions_.end()) return;
   LegId leg_id = it->second;

@@ -21,6 +21,7 @@
 #include "sip/timers.h"
 #include "sip/transaction.h"
 #include "twiml/document.h"
+#include "util/metrics.h"
 #include "webhook/client.h"
 
 namespace boost::asio {
@@ -52,6 +53,8 @@ class Engine final : public sip::TransactionUser {
   void on_failure(sip::TransactionId id, sip::TransactionFailure why) override;
 
   std::size_t active_calls() const { return sessions_.size(); }
+  // /metrics: Prometheus text of the engine's counters (call it on the engine's loop).
+  std::string render_metrics();
   std::size_t live_legs() const { return legs_.size(); }
 
  private:
@@ -67,6 +70,14 @@ class Engine final : public sip::TransactionUser {
   void on_invite_response(Leg& leg, const sip::Message& response);
   void respond(sip::TransactionId server, const sip::Message& request, int status,
                std::string_view reason = {});
+
+  // Operations metrics (metrics.cpp)
+  void declare_metrics();
+  void count_sip(std::string_view metric, const sip::Message& message);
+  void count_call_ended(const Leg& inbound);
+  void observe_post_dial_delay(const Session& session);
+  void observe_webhook(const webhook::Response& response);
+  Metrics metrics_;
 
   // Legs (legs.cpp)
   Leg& new_leg(Session& session, bool inbound);
@@ -116,11 +127,19 @@ class Engine final : public sip::TransactionUser {
   void on_dial_timeout(const std::string& call_sid);
   void on_time_limit(const std::string& call_sid);
   void end_bridge_from_our_side(Session& session, std::string_view why);
+  void send_digits(Leg& leg, const std::string& digits);  // media_events.cpp
   void stop_dial_timers(DialRun& dial);
   void finish_dial(Session& session, DialStatus status, LegId reported);
   webhook::Params dial_action_params(const Session& session, DialStatus status, const Leg* reported) const;
   void bridged_leg_hung_up(Session& session, Leg& leg);
   void bridge(Session& session, Leg& child);
+
+  // Application Connect: a TwiML App's call run on the caller's leg, no SIP leg (application.cpp)
+  void dial_application(Session& parent, const twiml::Application& noun);
+  webhook::Params application_params(const Session& call) const;
+  void before_application_verb(Session& call, const twiml::Verb& verb);
+  void end_application(Session& call, int unanswered_status);
+  void drop_application(Leg& stand_in);
 
   // Call screening on the answered leg (screening.cpp)
   void start_screening(Session& session, Leg& child);
@@ -128,6 +147,34 @@ class Engine final : public sip::TransactionUser {
   void on_screening_twiml(const std::string& call_sid, LegId leg, webhook::Response response);
   void run_screening(Session& session);
   void screen_out(Session& session, const std::string& why);
+
+  // ---- Inbound REFER blind transfer and the <Refer> verb (refer.cpp, refer_verb.cpp) [refer.*] ----
+  // The Transfer machine (transfer.h) decides; these perform its commands. The rest of the
+  // engine calls the transfer_* hooks at the points a transfer cares about.
+  void start_transfer(sip::TransactionId server, const sip::Message& refer, Session& session,
+                      Leg& transferor, Leg& transferee, const std::string& refer_to);
+  webhook::Params refer_params(const Session& session, const Leg& transferee) const;
+  void on_refer_twiml(const std::string& call_sid, webhook::Response response);
+  void perform(Session& session, Transfer::Next next);
+  void send_refer_notify(Leg& transferor, int status);
+  // The referUrl TwiML (TransferRun::fetched) takes over the transferee: it becomes the leg the
+  // session's TwiML runs on; with answerOnBridge the call's state is saved to go back to.
+  void run_refer_twiml(Session& session);
+  void reconnect_transferee(Session& session);  // back to the saved state and bridge
+  void transfer_dial_starting(Session& session);  // program.cpp: before a <Dial> starts
+  void transfer_dial_started(Session& session);   // program.cpp: after it started
+  void transfer_bridged(Session& session);        // dial.cpp: bridge() connected a leg
+  // dial.cpp: finish_dial() is about to report a dial; true when the transfer took it over.
+  bool transfer_dial_ended(Session& session, LegId reported);
+  bool transfer_twiml_ended(Session& session);    // program.cpp: true when the call goes on
+  void transfer_leg_leaving(Leg& leg);            // legs.cpp: hang_up() is about to BYE `leg`
+  // <Refer> verb [refer.outbound] (refer_verb.cpp)
+  void start_refer_verb(Session& session, const twiml::Refer& verb);
+  void on_refer_verb_response(Leg& leg, const sip::Message& response);
+  bool on_refer_verb_notify(Leg& leg, const sip::Message& notify);  // true when it was ours
+  void finish_refer_verb(Session& session);
+  std::unordered_map<sip::TransactionId, LegId> refer_transactions_;  // REFERs we sent
+  // ---- end of REFER ----
 
   // ---- Anchored media and DTMF (legs.cpp, media_events.cpp) [dial.hangup-on-star] ----
   std::unique_ptr<media::Relay> make_relay();

@@ -15,6 +15,7 @@
 #include "sip/message.h"
 #include "sip/timers.h"
 #include "sip/transaction.h"
+#include "twiml/document.h"
 #include "util/http_method.h"
 
 namespace sipref::call {
@@ -55,15 +56,20 @@ struct Leg {
   std::uint16_t media_port = 0;
   bool media_failed = false;  // no relay port was free: the leg cannot be offered or answered
   bool early_media = false;   // UAS: a 183 with our SDP went out; the 200 repeats that SDP
-  int final_status = 0;    // UAC: the final response to our INVITE (0 while pending)
+  int final_status = 0;    // the final response to the INVITE, sent (UAS) or received (UAC); 0 while pending
   std::vector<sip::Header> answer_x_headers;  // X- headers of the 2xx [sip.answer.params]
   std::vector<sip::Header> final_x_headers;   // X- headers of the final message [sip.action.params]
   // Dialled legs: what the <Dial> noun asked for.
   bool sip_noun = false;   // dialled for a <Sip>: the action request gets DialSip* [sip.action.params]
   std::optional<std::pair<std::string, std::string>> credentials;  // <Sip username password>
   bool auth_retried = false;  // a digest challenge is answered once [sip.auth]
+  std::optional<std::string> send_digits;    // <Number sendDigits> [multi.number]
   std::optional<std::string> screening_url;  // <Sip url>, as written [sip.screening]
   HttpMethod screening_method = HttpMethod::post;
+  // A stand-in for a TwiML App's call in the <Dial> that connected it (application.cpp): no SIP;
+  // its CallSid is the App's call's, and the App's <Hangup>/<Reject> parameters come back here.
+  bool application = false;
+  std::vector<twiml::Parameter> return_params;  // [app.return-params]
   std::optional<sip::Clock::time_point> answered_at;
   std::optional<sip::Clock::time_point> ended_at;
   bool answered() const {

@@ -7,6 +7,7 @@
 #include "sip/transport.h"
 #include "sip/uri.h"
 #include "util/log.h"
+#include "util/deviations.h"
 
 namespace sipref::call {
 
@@ -27,7 +28,9 @@ std::string_view to_string(LegState state) {
 std::vector<sip::Header> x_headers_of(const sip::Message& message) {
   std::vector<sip::Header> out;
   for (const auto& h : message.headers())
-    if (h.name.size() > 2 && sip::iequals(h.name.substr(0, 2), "x-")) out.push_back(h);
+    if ((h.name.size() > 2 && sip::iequals(h.name.substr(0, 2), "x-")) ||
+        (deviates(Deviation::uui_reported_back) && sip::iequals(h.name, "User-to-User")))
+      out.push_back(h);
   return out;
 }
 
@@ -72,6 +75,7 @@ void Engine::answer(Leg& l, std::string sdp) {
   }
   l.local_sdp = std::move(sdp);
   l.state = LegState::answering;
+  l.final_status = 200;
   if (l.dialog) l.dialog->confirm();
   (void)transactions_.respond(l.invite_transaction, ok);
   // §13.3.1.4: we, not the transaction, resend the 2xx until the ACK; BYE if it never comes.
@@ -117,17 +121,20 @@ void Engine::reject(Leg& l, int status, std::string_view warning) {
   add_warning(response, l.flow.local.ip, warning);
   (void)transactions_.respond(l.invite_transaction, std::move(response));
   l.state = LegState::ended;
+  l.final_status = status;
   log::info(l.call_sid, "rejected", std::to_string(status));
   leg_ended(l);
 }
 
 void Engine::hang_up(Leg& l, std::string_view reason) {
+  if (l.application) return drop_application(l);  // no SIP: the App's call stops [app.dial]
   switch (l.state) {
     case LegState::offered: return reject(l, 480);
     case LegState::calling:
     case LegState::proceeding: return cancel(l);
     case LegState::answering:
     case LegState::confirmed: {
+      transfer_leg_leaving(l);  // [refer.notify]: the last NOTIFY precedes the transferor's BYE
       if (l.ok_resender) l.ok_resender->stop();
       if (!l.dialog) break;
       auto bye = l.dialog->make_request("BYE");
@@ -148,6 +155,7 @@ void Engine::hang_up(Leg& l, std::string_view reason) {
 }
 
 void Engine::cancel(Leg& l) {
+  if (l.application) return drop_application(l);
   if (l.state != LegState::calling && l.state != LegState::proceeding) return;
   transactions_.cancel(l.invite_transaction);  // its 487 arrives as the INVITE's final response
   l.state = LegState::cancelling;
@@ -189,7 +197,8 @@ sip::Flow Engine::flow_to(std::string_view uri_text, const std::string& edge_nam
       freeaddrinfo(found);
     }
   }
-  flow.remote = {host, uri->port.value_or(sip::default_port(flow.transport))};
+  const bool tls_5060 = flow.transport == sip::TransportKind::tls && deviates(Deviation::tls_default_port_5060);
+  flow.remote = {host, uri->port.value_or(tls_5060 ? std::uint16_t{5060} : sip::default_port(flow.transport))};
   std::uint16_t port = flow.transport == sip::TransportKind::udp   ? edge->udp_port
                        : flow.transport == sip::TransportKind::tcp ? edge->tcp_port
                                                                    : edge->tls_port;

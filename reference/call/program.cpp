@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "call/engine.h"
+#include "util/deviations.h"
 #include "twiml/parser.h"
 #include "util/log.h"
 #include "webhook/url.h"
@@ -53,8 +54,12 @@ void Engine::fetch_twiml(Session& s, std::string url, HttpMethod method, webhook
 // Requests the voice URL's fallback, when the entry point has one, with the voice request's
 // parameters plus ErrorCode and ErrorUrl [webhook.fallback]; false when it has none.
 bool Engine::fetch_fallback(Session& s, const Alert& failure, const std::string& failed_url) {
-  if (!s.domain || !s.domain->voice.fallback_url) return false;
-  const config::VoiceWebhook& voice = s.domain->voice;
+  if (deviates(Deviation::fallback_ignored)) return false;
+  const config::VoiceWebhook* entry = s.domain ? &s.domain->voice
+                                      : s.application ? &s.application->config->voice
+                                                      : nullptr;
+  if (!entry || !entry->fallback_url) return false;
+  const config::VoiceWebhook& voice = *entry;
   webhook::Params params = voice_params(s);
   params.add("ErrorCode", std::to_string(failure.code));
   params.add("ErrorUrl", failed_url);
@@ -67,6 +72,7 @@ void Engine::on_twiml(const std::string& call_sid, webhook::Response response) {
   Session* s = session(call_sid);
   if (!s) return;
   s->fetching = false;
+  observe_webhook(response);
   const bool voice_url = std::exchange(s->voice_fetch, false);
   if (s->over) return maybe_destroy(*s);
   auto document = document_of(response);
@@ -95,6 +101,7 @@ void Engine::run(Session& s) {
     if (wait) return;
   }
   if (!s.over) {
+    if (transfer_twiml_ended(s)) return;  // [refer.aob-true.no-answer]: the original bridge stays
     log::info(s.call_sid, "twiml-ended", "");
     // Never answered (answerOnBridge): 486 when the last dial found the callee busy, else 480.
     end_session(s, s.dial && s.dial->status == DialStatus::busy ? 486 : 480);
@@ -112,12 +119,15 @@ void Engine::run_verb(Session& s, const twiml::Verb& verb, bool& wait) {
   if (!in) return;
   auto answer_inbound = [&] { answer(*in, local_sdp_for(*in, s.edge, in->remote_sdp)); };
   log::info(s.call_sid, "verb", std::string(twiml::name_of(verb)));
+  if (s.application) before_application_verb(s, verb);  // [app.*]
   std::visit(
       [&](const auto& v) {
         using V = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<V, twiml::Dial>) {
           wait = true;
+          transfer_dial_starting(s);
           start_dial(s, v);
+          transfer_dial_started(s);
         } else if constexpr (std::is_same_v<V, twiml::Hangup>) {
           answer_inbound();  // <Hangup> does not prevent the answer [twiml.hangup]
           end_session(s);
@@ -129,7 +139,7 @@ void Engine::run_verb(Session& s, const twiml::Verb& verb, bool& wait) {
           timers_.start(std::chrono::seconds(v.length.value), [this, sid = s.call_sid] {
             Session* live = session(sid);
             if (!live || live->over) return;
-            if (Leg* caller = leg(live->inbound))
+            if (Leg* caller = leg(live->inbound); caller && !deviates(Deviation::pause_never_answers))
               answer(*caller, local_sdp_for(*caller, live->edge, caller->remote_sdp));
             run(*live);
           });
@@ -150,6 +160,9 @@ void Engine::run_verb(Session& s, const twiml::Verb& verb, bool& wait) {
           }
           wait = true;
           fetch_twiml(s, target->to_string(), v.method.value, voice_params(s));
+        } else if constexpr (std::is_same_v<V, twiml::Refer>) {
+          wait = true;
+          start_refer_verb(s, v);
         } else {
           raise(s, {12200, std::string("<") + std::string(twiml::name_of(verb)) + "> is not supported here: skipped"});
         }

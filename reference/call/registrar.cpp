@@ -1,4 +1,5 @@
 #include "call/registrar.h"
+#include "util/deviations.h"
 
 #include <algorithm>
 #include <cctype>
@@ -84,7 +85,7 @@ RegisterResult Registrar::update(const RegisterRequest& request, TimePoint now) 
                   std::to_string(kMinExpires.count()) + " s",
               static_cast<int>(kMinExpires.count()),
               {}};
-    changes.push_back({contact->uri, std::min(expires, kMaxExpires)});
+    changes.push_back({contact->uri, deviates(Deviation::expiry_not_clamped) ? expires : std::min(expires, kMaxExpires)});
   }
 
   std::size_t after = bindings.size();

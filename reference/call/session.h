@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "call/application.h"
 #include "call/dial_fork.h"
 #include "call/leg.h"
+#include "call/transfer.h"
 #include "config/config.h"
 #include "sip/timers.h"
 #include "twiml/document.h"
 #include "util/alert.h"
+#include "webhook/params.h"
 
 namespace sipref::call {
 
@@ -41,10 +44,40 @@ struct DialRun {
   sip::Timers::Handle timeout_timer = 0;     // the ringing step's timeout + buffer [dial.timeout]
   sip::Timers::Handle time_limit_timer = 0;  // the bridge's timeLimit [dial.time-limit]
   std::optional<DialStatus> status;  // set when the dial has ended
+  bool application = false;  // it connected a TwiML App: no SIP leg [app.dial]
+};
+
+// [refer.*]: an inbound REFER being carried out on the session's bridge, and (answerOnBridge)
+// what the call was doing before the referUrl TwiML took over, to go back to it.
+struct TransferRun {
+  Transfer machine;
+  LegId transferor = 0;  // the leg that sent the REFER (its dialog carries the NOTIFYs)
+  LegId transferee = 0;  // the other party of the bridge: the referUrl TwiML runs for it
+  std::string refer_to;  // the Refer-To value as received [refer.target-param]
+  struct Saved {
+    twiml::Document program;
+    std::size_t next_verb = 0;
+    std::string document_url;
+    LegId inbound = 0;
+    std::optional<DialRun> dial;  // set once a <Dial> of the referUrl TwiML replaced it
+  };
+  std::optional<Saved> saved;  // answerOnBridge: from when the referUrl TwiML starts running
+  std::optional<twiml::Document> fetched;  // the referUrl TwiML, until it runs
+  std::string fetched_url;                 // its base URL
+};
+
+// [refer.outbound]: a <Refer> verb waiting for the answer to its REFER, then its last NOTIFY.
+struct ReferVerbRun {
+  twiml::Refer verb;
+  int refer_status = 0;   // the final response to our REFER (0: none, e.g. timeout)
+  int notify_status = 0;  // the sipfrag status of the last NOTIFY received (0: none)
+  sip::Timers::Handle timer = 0;  // gives up waiting for the final NOTIFY
 };
 
 struct Session {
   std::string call_sid;
+  sip::Clock::time_point started_at;  // the INVITE's arrival, for post-dial delay
+  bool dialled = false;               // a first child INVITE was sent (post-dial delay observed)
   const config::Account* account = nullptr;
   const config::Domain* domain = nullptr;
   std::string edge;  // the edge the call arrived on (and in-dialog requests leave from)
@@ -63,6 +96,20 @@ struct Session {
   std::optional<Alert> voice_failure;
   std::optional<DialRun> dial;
   bool over = false;         // the parent call has ended; no more verbs run
+  // Set when this session is a TwiML App's call connected by another call's <Dial><Application>
+  // (application.cpp): its inbound leg is that call's caller, which it does not own.
+  std::optional<ApplicationCall> application;
+  // [app.no-refer]: the call is connected to a TwiML App, or is such an App's call; a REFER on it
+  // is refused as refer.not-conference-queue-app says.
+  bool application_connected() const {
+    return application.has_value() || (dial && !dial->status && dial->application);
+  }
+  std::optional<TransferRun> transfer;  // [refer.*] (refer.cpp)
+  std::optional<ReferVerbRun> refer_verb;  // [refer.outbound] (refer_verb.cpp)
 };
+
+// CallSid, AccountSid, From, To, Caller, Called, CallStatus, ApiVersion, Direction=inbound of a
+// parent call's voice requests [webhook.params.standard] (sessions.cpp).
+webhook::Params standard_call_params(const Session& session, bool answered);
 
 }  // namespace sipref::call

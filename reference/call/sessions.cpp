@@ -48,6 +48,7 @@ void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite
   auto owned = std::make_unique<Session>();
   Session& s = *owned;
   s.call_sid = new_sid("CA");
+  s.started_at = timers_.now();
   s.account = account;
   s.domain = domain;
   s.sip_username = std::move(*username);
@@ -84,9 +85,8 @@ void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite
   fetch_twiml(s, domain->voice.url, domain->voice.method, voice_params(s));
 }
 
-// The voice request's parameters [webhook.params.standard, webhook.params.sip-inbound].
-webhook::Params Engine::voice_params(const Session& s) const {
-  const Leg& in = *legs_.at(s.inbound);
+// What every voice request of an inbound call carries [webhook.params.standard].
+webhook::Params standard_call_params(const Session& s, bool answered) {
   webhook::Params p;
   p.add("CallSid", s.call_sid);
   p.add("AccountSid", s.account->sid);
@@ -94,9 +94,17 @@ webhook::Params Engine::voice_params(const Session& s) const {
   p.add("To", s.to);
   p.add("Caller", s.from);
   p.add("Called", s.to);
-  p.add("CallStatus", in.answered() ? "in-progress" : "ringing");
+  p.add("CallStatus", answered ? "in-progress" : "ringing");
   p.add("ApiVersion", "2010-04-01");
   p.add("Direction", "inbound");
+  return p;
+}
+
+// The voice request's parameters [webhook.params.standard, webhook.params.sip-inbound].
+webhook::Params Engine::voice_params(const Session& s) const {
+  if (s.application) return application_params(s);  // no SIP leg of its own [app.dial]
+  const Leg& in = *legs_.at(s.inbound);
+  webhook::Params p = standard_call_params(s, in.answered());
   if (s.domain) {
     p.add("SipDomain", s.domain->name);
     p.add("SipDomainSid", s.domain->sid);
@@ -112,6 +120,7 @@ webhook::Params Engine::voice_params(const Session& s) const {
 // Ends the parent call: every child leg is hung up or cancelled; the inbound leg gets BYE, or
 // `unanswered_status` when it was never answered.
 void Engine::end_session(Session& s, int unanswered_status) {
+  if (s.application) return end_application(s, unanswered_status);  // the caller is not its own
   s.over = true;
   if (s.dial) stop_dial_timers(*s.dial);
   if (s.dial)
@@ -125,6 +134,7 @@ void Engine::end_session(Session& s, int unanswered_status) {
 }
 
 void Engine::fail_session(Session& s, const Alert& alert) {
+  if (s.application) return end_application(s, 500);  // the connecting call goes on [app.*]
   Leg* in = leg(s.inbound);
   if (in && in->state == LegState::offered) {
     reject(*in, 500, std::to_string(alert.code) + " " + alert.message);
@@ -138,8 +148,9 @@ void Engine::fail_session(Session& s, const Alert& alert) {
 // flight. Destruction is posted so that no caller up the stack holds a dangling reference.
 void Engine::maybe_destroy(Session& s) {
   auto all_ended = [&] {
+    // An App's call shares its connecting call's caller leg: it goes once it is over instead.
     Leg* in = leg(s.inbound);
-    if (in && in->state != LegState::ended) return false;
+    if (s.application ? !s.over : in && in->state != LegState::ended) return false;
     if (s.dial)
       for (LegId id : s.dial->legs)
         if (Leg* child = leg(id); child && child->state != LegState::ended) return false;
@@ -151,6 +162,7 @@ void Engine::maybe_destroy(Session& s) {
     auto it = sessions_.find(sid);
     if (it == sessions_.end()) return;
     Session& gone = *it->second;
+    if (const Leg* in = leg(gone.inbound); in && !gone.application) count_call_ended(*in);
     std::erase_if(legs_, [&](const auto& entry) { return entry.second->session_sid == sid; });
     if (gone.dial) stop_dial_timers(*gone.dial);
     log::info(sid, "call-ended", "");

@@ -1,4 +1,5 @@
 #include "call/sip_target.h"
+#include "util/deviations.h"
 
 #include <algorithm>
 #include <array>
@@ -40,16 +41,17 @@ void add_custom_header(std::string_view pair, SipTargetResult& out, std::vector<
     out.alerts.push_back({32111, "invalid SIP header name '" + std::string(raw_name) + "': header left out"});
     return;
   }
-  auto value = sip::percent_decode(raw_value);
+  auto value = deviates(Deviation::headers_not_decoded) ? Result<std::string>(std::string(raw_value))
+                                                        : sip::percent_decode(raw_value);
   if (!value || !valid_header_value(*value)) {
     out.alerts.push_back({32112, "invalid value for SIP header '" + *name + "': header left out"});
     return;
   }
-  if (starts_with_icase(*name, "X-Twilio")) {
+  if (starts_with_icase(*name, "X-Twilio") && !deviates(Deviation::x_twilio_headers_sent)) {
     out.alerts.push_back({32113, "SIP header '" + *name + "' begins with X-Twilio: header left out"});
     return;
   }
-  if (!starts_with_icase(*name, "x-") && !allowed_without_x(*name)) {
+  if (!starts_with_icase(*name, "x-") && !allowed_without_x(*name) && !deviates(Deviation::other_headers_sent)) {
     out.alerts.push_back({13252, "SIP header '" + *name + "' is not allowed (only X- headers, User-to-User, "
                                  "Remote-Party-ID, P-Preferred-Identity, P-Called-Party-ID): left out"});
     return;
@@ -72,13 +74,13 @@ std::string lower(std::string s) {
 // edge wins over region; both are removed from the Request-URI; unknown values warn (32110).
 std::string pick_edge(sip::Uri& uri, const EdgeNames& names, SipTargetResult& out) {
   std::optional<std::string> chosen;
-  if (auto edge = uri.parameter("edge")) {
+  if (auto edge = uri.parameter("edge"); edge && !deviates(Deviation::edge_ignored)) {
     std::string e = lower(*edge);
     if (names.aliases.contains(e)) e = names.aliases.at(e);
     if (std::find(names.edges.begin(), names.edges.end(), e) != names.edges.end()) chosen = e;
     else out.alerts.push_back({32110, "unknown edge '" + *edge + "' in SIP URI: ignored"});
   }
-  if (auto region = uri.parameter("region")) {
+  if (auto region = uri.parameter("region"); region && !deviates(Deviation::region_ignored)) {
     auto it = names.regions.find(lower(*region));
     if (it == names.regions.end()) out.alerts.push_back({32110, "unknown region '" + *region + "' in SIP URI: ignored"});
     else if (!chosen) chosen = it->second;
@@ -93,12 +95,12 @@ std::string pick_edge(sip::Uri& uri, const EdgeNames& names, SipTargetResult& ou
 SipTargetResult resolve_sip_target(std::string_view text, const EdgeNames& edges) {
   SipTargetResult out;
   auto lengths = sip::measure_sip_text(text);
-  if (lengths.uri_part > kMaxUriPart) {
+  if (lengths.uri_part > kMaxUriPart + (deviates(Deviation::uri_limit_off_by_one) ? 1 : 0)) {
     out.alerts.push_back({13243, "SIP URI is " + std::to_string(lengths.uri_part) +
                                      " characters; it must be under 255: not dialled"});
     return out;
   }
-  if (lengths.headers_part > kMaxHeadersPart) {
+  if (lengths.headers_part > kMaxHeadersPart + (deviates(Deviation::headers_limit_off_by_one) ? 1 : 0)) {
     out.alerts.push_back({13253, "SIP URI headers are " + std::to_string(lengths.headers_part) +
                                      " characters; they must be under 1024: not dialled"});
     return out;

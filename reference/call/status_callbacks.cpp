@@ -1,6 +1,7 @@
 // Status callbacks of dialled legs: which events a leg's noun subscribed to, what each request
 // carries, and the per-leg queue that keeps requests in SequenceNumber order on the wire.
 #include "call/status_callbacks.h"
+#include "util/deviations.h"
 
 #include <algorithm>
 #include <array>
@@ -58,6 +59,16 @@ Result<webhook::Url> callback_url(std::string_view document_url, std::string_vie
 
 }  // namespace
 
+// Only for the timestamp-iso8601 deviation (self-test): the wrong format on purpose.
+static std::string wrong_iso8601_timestamp(std::chrono::system_clock::time_point when) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
 std::string rfc2822_utc(std::chrono::system_clock::time_point when) {
   static constexpr std::array<const char*, 7> days = {"Sun", "Mon", "Tue", "Wed",
                                                       "Thu", "Fri", "Sat"};
@@ -90,7 +101,7 @@ webhook::Params dialled_leg_params(const Session& s, const Leg& child) {
   const std::string to = uri_of(child.invite.header("To").value_or(""));
   webhook::Params p;
   p.add("CallSid", child.call_sid);
-  p.add("ParentCallSid", s.call_sid);
+  if (!deviates(Deviation::no_parent_call_sid)) p.add("ParentCallSid", s.call_sid);
   p.add("AccountSid", s.account ? s.account->sid : "");
   p.add("From", from);
   p.add("To", to);
@@ -163,9 +174,11 @@ void StatusCallbacks::fire(LegId leg, CallEvent event, std::string_view call_sta
   webhook::Request request = w.base;
   request.params.add("CallStatus", std::string(call_status));
   request.params.append(extra);
-  request.params.add("Timestamp", rfc2822_utc(wall_clock_()));
+  request.params.add("Timestamp", deviates(Deviation::timestamp_iso8601) ? wrong_iso8601_timestamp(wall_clock_())
+                                                                          : rfc2822_utc(wall_clock_()));
   request.params.add("CallbackSource", "call-progress-events");
-  request.params.add("SequenceNumber", std::to_string(w.next_sequence++));
+  request.params.add("SequenceNumber",
+                     std::to_string(w.next_sequence++ + (deviates(Deviation::sequence_number_from_one) ? 1 : 0)));
   log::info(w.base.call_sid, "status-callback",
             std::string(event_name(event)) + " " + std::string(to_string(request.method)) + " " +
                 request.url);

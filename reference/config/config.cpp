@@ -40,6 +40,10 @@ const Number* Config::find_number(std::string_view e164) const {
   return find_if(numbers, [&](const Number& n) { return n.number == e164; });
 }
 
+const Application* Config::find_application(std::string_view sid) const {
+  return find_if(applications, [&](const Application& a) { return a.sid == sid; });
+}
+
 std::vector<Edge> default_edges() {
   static constexpr std::string_view names[] = {"ashburn",   "san-jose", "dublin",    "frankfurt",
                                                "singapore", "tokyo",    "sao-paulo", "sydney"};

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/deviations.h"
 #include "util/error.h"
 #include "util/http_method.h"
 
@@ -72,6 +73,15 @@ struct Number {
   VoiceWebhook voice;
 };
 
+// A TwiML App [app.*]: what <Dial><Application> connects a call to, with no SIP leg.
+struct Application {
+  std::string sid;      // AP + 32 hex
+  std::string account;  // AccountSid of a configured account
+  VoiceWebhook voice;
+  // PublicApplicationConnectEnabled: other accounts may dial it [app.public-flag].
+  bool public_application_connect_enabled = false;
+};
+
 struct Timers {
   std::chrono::milliseconds t1{500};  // RFC 3261 §17: RTT estimate
   std::chrono::milliseconds t2{4000};
@@ -113,6 +123,7 @@ struct Config {
   std::optional<Tls> tls;
   std::vector<Domain> domains;
   std::vector<Number> numbers;
+  std::vector<Application> applications;
   Timers timers;
   Limits limits;
   MediaSettings media;
@@ -120,11 +131,14 @@ struct Config {
   std::string listen = "ashburn";  // edge that receives inbound calls
   std::optional<RestListen> rest;
   std::optional<PstnGateway> pstn_gateway;
+  // Deliberate mistakes for the harness's self-test (util/deviations.h); never in production.
+  std::vector<Deviation> deviations;
 
   const Account* find_account(std::string_view sid) const;
   const Edge* find_edge(std::string_view name) const;
   const Domain* find_domain(std::string_view host) const;  // case-insensitive
   const Number* find_number(std::string_view e164) const;
+  const Application* find_application(std::string_view sid) const;
 };
 
 // The provider's eight SIP edges bound to 127.0.1.1 … 127.0.1.8 (Linux answers on all of

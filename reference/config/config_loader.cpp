@@ -379,6 +379,27 @@ std::vector<Number> read_numbers(const Reader& at, const YAML::Node& node,
   return numbers;
 }
 
+// applications [app.*]: TwiML Apps that <Dial><Application> connects to.
+std::vector<Application> read_applications(const Reader& at, const YAML::Node& node,
+                                           const std::vector<Account>& accounts) {
+  std::vector<Application> applications;
+  std::size_t index = 0;
+  for (const auto& item : sequence(at, node)) {
+    Reader here = at.item(index++);
+    Mapping map(here, item, with_voice_keys({"sid", "account", "public_application_connect_enabled"}));
+    Application application;
+    application.sid = sid(here.child("sid"), map.need("sid"), "AP");
+    application.account = account_ref(here.child("account"), map.need("account"), accounts);
+    application.voice = read_voice(here, map);
+    optional_field(map, here, "public_application_connect_enabled",
+                   application.public_application_connect_enabled, boolean);
+    for (const auto& other : applications)
+      if (other.sid == application.sid) here.child("sid").fail(map.need("sid"), "ApplicationSid repeated");
+    applications.push_back(std::move(application));
+  }
+  return applications;
+}
+
 Timers read_timers(const Reader& at, const YAML::Node& node) {
   Mapping map(at, node, {"t1_ms", "t2_ms", "t4_ms", "dial_buffer_s"});
   Timers timers;
@@ -464,10 +485,22 @@ std::map<std::string, std::string> read_regions(const Reader& at, const YAML::No
   return regions;
 }
 
+// deviations: [edge-ignored, ...]: deliberate mistakes for `sipconform selftest` only.
+std::vector<Deviation> read_deviations(const Reader& at, const YAML::Node& node) {
+  std::vector<Deviation> out;
+  for (const auto& item : sequence(at, node)) {
+    std::string name = text(at, item);
+    auto deviation = deviation_named(name);
+    if (!deviation) at.fail(item, "unknown deviation '" + name + "' (sipref --list-deviations lists them)");
+    out.push_back(*deviation);
+  }
+  return out;
+}
+
 Config read_config(const Reader& at, const YAML::Node& root) {
   Mapping map(at, root,
-              {"accounts", "edges", "regions", "tls", "domains", "numbers", "timers", "limits", "media",
-               "webhook", "listen", "rest", "pstn_gateway"});
+              {"accounts", "edges", "regions", "tls", "domains", "numbers", "applications", "timers", "limits", "media",
+               "webhook", "listen", "rest", "pstn_gateway", "deviations"});
   Config config;
   config.source = at.source();
   config.accounts = read_accounts(at.child("accounts"), map.need("accounts"));
@@ -484,6 +517,7 @@ Config read_config(const Reader& at, const YAML::Node& root) {
   };
   optional_field(map, at, "domains", config.domains, with_accounts(read_domains));
   optional_field(map, at, "numbers", config.numbers, with_accounts(read_numbers));
+  optional_field(map, at, "applications", config.applications, with_accounts(read_applications));
   optional_field(map, at, "timers", config.timers, read_timers);
   optional_field(map, at, "limits", config.limits, read_limits);
   optional_field(map, at, "media", config.media, read_media);
@@ -495,6 +529,7 @@ Config read_config(const Reader& at, const YAML::Node& root) {
   }
   optional_field(map, at, "rest", config.rest, read_rest);
   optional_field(map, at, "pstn_gateway", config.pstn_gateway, read_pstn_gateway);
+  optional_field(map, at, "deviations", config.deviations, read_deviations);
   if (config.pstn_gateway && !config.find_edge(config.pstn_gateway->edge))
     at.child("pstn_gateway").fail(map.need("pstn_gateway"),
                                   "edge '" + config.pstn_gateway->edge + "' is not configured");

@@ -42,6 +42,13 @@ class Relay final : private PacketSender {
   void unpair(EndpointId id) { table_.unpair(id); }
   std::optional<EndpointId> peer(EndpointId id) const { return table_.peer(id); }
   void on_dtmf(RelayTable::DtmfHandler handler) { table_.on_dtmf(std::move(handler)); }
+  // Sends a packet of our own (sendDigits) from `from`'s RTP socket to its party; false when the
+  // party's address is not known yet.
+  bool inject(EndpointId from, std::span<const std::uint8_t> packet) {
+    auto to = table_.destination(from, Channel::rtp);
+    if (to) send(from, Channel::rtp, *to, packet);
+    return to.has_value();
+  }
 
   std::size_t open_endpoints() const { return sockets_.size(); }
 

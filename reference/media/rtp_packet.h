@@ -1,5 +1,5 @@
 // Just enough of RTP (RFC 3550 §5.1) and of RFC 4733 telephone-event payloads for the relay to
-// recognise DTMF. The relay forwards packets unchanged: nothing here writes one.
+// recognise DTMF. The relay forwards packets unchanged (dtmf_sender.h writes sendDigits' own).
 #pragma once
 
 #include <cstddef>

@@ -169,6 +169,7 @@ struct TransactionLayer::Impl {
   std::unordered_map<TransactionId, std::shared_ptr<Transaction>> by_id;
   std::unordered_map<std::string, TransactionId> by_key;
   TransactionId next_id = 1;
+  std::uint64_t retransmissions = 0;  // requests and responses sent again by timers A, E, G
 
   Impl(Timers& t, MessageSink& s, TransactionUser& u, TransactionTimers c)
       : timers(t), sink(s), user(u), config(c) {}
@@ -251,6 +252,11 @@ struct TransactionLayer::Impl {
   }
 
   void send(const Transaction& t, const Message& message) { sink.send(message, t.flow); }
+  // Timers A, E and G: the same message again, counted for operations.
+  void resend(const Transaction& t, const Message& message) {
+    ++retransmissions;
+    send(t, message);
+  }
 
   void answer(Transaction& t, const Message& response) {
     t.answer = response;
@@ -347,7 +353,7 @@ struct TransactionLayer::Impl {
             user.on_response(t.id, *in.message, *in.from);
             return linger(t, t.reliable() ? Duration::zero() : config.d);  // timer D
           case Event::retransmit_timer:                                    // timer A
-            send(t, t.request);
+            resend(t, t.request);
             return retransmit_after(t, 2 * t.interval);
           case Event::timeout_timer:
             return report_failure(t, TransactionFailure::timeout);
@@ -386,7 +392,7 @@ struct TransactionLayer::Impl {
             user.on_response(t.id, *in.message, *in.from);
             return linger(t, t.reliable() ? Duration::zero() : config.t4);  // timer K
           case Event::retransmit_timer:                                     // timer E
-            send(t, t.request);
+            resend(t, t.request);
             return retransmit_after(
                 t, t.state == State::proceeding ? config.t2 : std::min(2 * t.interval, config.t2));
           case Event::timeout_timer:
@@ -436,7 +442,7 @@ struct TransactionLayer::Impl {
             enter(t, State::confirmed);
             return linger(t, t.reliable() ? Duration::zero() : config.t4);  // timer I
           case Event::retransmit_timer:                                     // timer G
-            send(t, *t.answer);
+            resend(t, *t.answer);
             return retransmit_after(t, std::min(2 * t.interval, config.t2));
           case Event::timeout_timer:
             return report_failure(t, TransactionFailure::no_ack);
@@ -539,6 +545,8 @@ Result<void> TransactionLayer::respond(TransactionId server, Message response) {
   impl_->step(*t, {response_event(response.status()), &response, &t->flow});
   return {};
 }
+
+std::uint64_t TransactionLayer::retransmissions() const { return impl_->retransmissions; }
 
 TransactionId TransactionLayer::find_cancelled_invite(const Message& cancel) const {
   auto key = request_key(cancel, "INVITE");  // §9.2: §17.2.3 matching, but for INVITE

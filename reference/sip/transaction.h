@@ -82,6 +82,8 @@ class TransactionLayer {
   // The INVITE server transaction a received CANCEL targets (§9.2), or 0. It is found in any
   // state: respond() failing on it tells the TU the INVITE already has its final response.
   TransactionId find_cancelled_invite(const Message& cancel) const;
+  // How many messages timers A, E and G have sent again so far.
+  std::uint64_t retransmissions() const;
 
   // From the transport: a parsed message and the flow it came on.
   void receive(const Message& message, const Flow& from);

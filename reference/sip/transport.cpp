@@ -153,6 +153,7 @@ struct Transport::Impl final : ConnectionOwner, std::enable_shared_from_this<Imp
   TransportSettings settings;
   MessageHandler message_handler;
   ErrorHandler error_handler;
+  std::function<void(const Message&)> sent_observer;
   std::unique_ptr<TlsContexts> tls;
   std::vector<std::unique_ptr<UdpEndpoint>> udp_endpoints;
   std::vector<std::unique_ptr<Listener>> listeners;
@@ -202,6 +203,7 @@ void Transport::Impl::shutdown() {
   by_route.clear();
   message_handler = nullptr;
   error_handler = nullptr;
+  sent_observer = nullptr;
 }
 
 Result<Address> Transport::Impl::listen_udp(const udp::endpoint& at) {
@@ -351,6 +353,7 @@ bool Transport::Impl::sent_by_us(const Message& response, const Flow& flow) cons
 }
 
 void Transport::Impl::send(const Message& message, const Flow& flow) {
+  if (sent_observer) sent_observer(message);
   std::string bytes = message.serialize();
   if (log::enabled(log::Level::debug))
     log::debug("", "sip.out", std::string(to_string(flow.transport)) + " " + message.summary());
@@ -450,6 +453,10 @@ Transport::~Transport() {
 void Transport::on_message(MessageHandler handler) {
   impl_->message_handler = std::move(handler);
 }
+void Transport::on_sent(std::function<void(const Message&)> observer) {
+  impl_->sent_observer = std::move(observer);
+}
+
 void Transport::on_send_error(ErrorHandler handler) {
   impl_->error_handler = std::move(handler);
 }

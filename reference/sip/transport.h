@@ -51,6 +51,8 @@ class Transport final : public MessageSink {
   void on_message(MessageHandler handler);
   // Called (from the loop, never inside send()) with the flow given to send() when it failed.
   void on_send_error(ErrorHandler handler);
+  // Called for every message handed to a socket (for operations metrics).
+  void on_sent(std::function<void(const Message&)> observer);
 
   // Loads the TLS identity; needed before listen(tls) and before sending over TLS.
   Result<void> use_tls(const TlsSettings& settings);

@@ -65,6 +65,44 @@ TEST(ConfigExample, TheShippedExampleValidates) {
   EXPECT_EQ(config->rest->port, 8088);
   ASSERT_TRUE(config->pstn_gateway.has_value());
   EXPECT_EQ(config->pstn_gateway->port, 5080);
+  const Application* app = config->find_application("AP00000000000000000000000000000001");
+  ASSERT_NE(app, nullptr);
+  EXPECT_EQ(app->account, config->accounts[0].sid);
+  EXPECT_FALSE(app->public_application_connect_enabled);
+}
+
+// [app.*]: applications reuse the voice webhook keys; PublicApplicationConnectEnabled defaults
+// to false like the provider's.
+TEST_F(ConfigFile, Applications) {
+  const std::string app = std::string("applications:\n  - sid: AP0123456789abcdef0123456789abcdef\n    account: ") +
+                          kAccount + "\n    voice_url: http://127.0.0.1/app\n";
+  auto config = load(kAccounts + app);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  const Application* found = config->find_application("AP0123456789abcdef0123456789abcdef");
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->voice.url, "http://127.0.0.1/app");
+  EXPECT_EQ(found->voice.method, HttpMethod::post);
+  EXPECT_FALSE(found->public_application_connect_enabled);
+  EXPECT_EQ(config->find_application("AP0123456789abcdef0123456789abcde0"), nullptr);
+
+  auto public_app = load(kAccounts + app + "    public_application_connect_enabled: true\n" +
+                         "    voice_fallback_url: http://127.0.0.1/fallback\n");
+  ASSERT_TRUE(public_app.has_value()) << public_app.error().message;
+  EXPECT_TRUE(public_app->applications[0].public_application_connect_enabled);
+  EXPECT_EQ(public_app->applications[0].voice.fallback_url, "http://127.0.0.1/fallback");
+
+  expect_error(kAccounts + "applications:\n  - sid: AC0123456789abcdef0123456789abcdef\n    account: " + kAccount +
+                   "\n    voice_url: http://127.0.0.1/app\n",
+               "5:10: applications[0].sid: 'AC0123456789abcdef0123456789abcdef' is not a SID (AP followed by 32 "
+               "lower-case hex digits)");
+  expect_error(kAccounts + "applications:\n  - sid: AP0123456789abcdef0123456789abcdef\n    account: "
+                           "AC0123456789abcdef0123456789abcde0\n    voice_url: http://127.0.0.1/app\n",
+               "6:14: applications[0].account: account 'AC0123456789abcdef0123456789abcde0' is not in accounts");
+  expect_error(kAccounts + app + app.substr(std::string("applications:\n").size()), "8:10: applications[1].sid: ApplicationSid repeated");
+  expect_error(kAccounts + app + "    public_application_connect_enabled: yes\n",
+               "8:41: applications[0].public_application_connect_enabled: expected true or false, got 'yes'");
+  expect_error(kAccounts + "applications:\n  - sid: AP0123456789abcdef0123456789abcdef\n    account: " + kAccount + "\n",
+               "5:5: applications[0]: missing required key 'voice_url'");
 }
 
 TEST_F(ConfigFile, PstnGateway) {
@@ -124,6 +162,19 @@ TEST_F(ConfigFile, MediaPortRange) {
   expect_error(kAccounts + "media:\n  ports: 1\n", "5:3: media: unknown key 'ports' (known: port_min, port_max)");
 }
 
+TEST_F(ConfigFile, DeviationsAreNamedSelfTestMistakes) {
+  auto config = load(kAccounts + "deviations: [edge-ignored, signature-unsorted]\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->deviations, (std::vector<Deviation>{Deviation::edge_ignored, Deviation::signature_unsorted}));
+  EXPECT_TRUE(load(kAccounts)->deviations.empty());
+  expect_error(kAccounts + "deviations: [be-wrong]\n",
+               "4:14: deviations: unknown deviation 'be-wrong' (sipref --list-deviations lists them)");
+  for (const auto& info : all_deviations()) {
+    EXPECT_EQ(deviation_named(info.name), info.deviation) << info.name;
+    EXPECT_FALSE(info.behaviours.empty()) << info.name << " must say which behaviours it breaks";
+  }
+}
+
 TEST_F(ConfigFile, RegionsMapToConfiguredEdges) {
   auto defaults = load(kAccounts);
   ASSERT_TRUE(defaults.has_value()) << defaults.error().message;
@@ -179,7 +230,7 @@ TEST_F(ConfigFile, TlsPathsAreTakenFromTheConfigFolder) {
 TEST_F(ConfigFile, UnknownKeys) {
   expect_error(kAccounts + "colour: blue\n",
                "4:1: unknown key 'colour' (known: accounts, edges, regions, tls, domains, numbers, "
-               "timers, limits, media, webhook, listen, rest, pstn_gateway)");
+               "applications, timers, limits, media, webhook, listen, rest, pstn_gateway, deviations)");
   expect_error(kAccounts + "    region: us1\n",
                "4:5: accounts[0]: unknown key 'region' (known: sid, auth_token, debugger_webhook, "
                "enhanced_sip)");

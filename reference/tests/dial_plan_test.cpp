@@ -43,6 +43,24 @@ TEST(DialPlan, EnhancedOffAllowsOneSipNounAlone) {
   EXPECT_FALSE(refuse_nouns(numbers, false));  // the rule is about <Sip>
 }
 
+// [app.no-simultaneous]: an <Application> is dialled alone, whatever the account's settings.
+TEST(DialPlan, AnApplicationIsDialledAlone) {
+  twiml::Application app;
+  app.sid = "AP0123456789abcdef0123456789abcdef";
+  EXPECT_FALSE(refuse_nouns({app}, false));
+  EXPECT_FALSE(refuse_nouns({app}, true));
+  for (bool enhanced : {false, true}) {
+    std::vector<twiml::Noun> with_sip{app, sip("sip:a@example.com")};
+    ASSERT_TRUE(refuse_nouns(with_sip, enhanced));
+    EXPECT_EQ(refuse_nouns(with_sip, enhanced)->code, 13250);
+    std::vector<twiml::Noun> with_number{number("+15551230000"), app};
+    ASSERT_TRUE(refuse_nouns(with_number, enhanced));
+    std::vector<twiml::Noun> two_apps{app, app};
+    ASSERT_TRUE(refuse_nouns(two_apps, enhanced));
+    EXPECT_EQ(refuse_nouns(two_apps, enhanced)->code, 13250);
+  }
+}
+
 TEST(DialPlan, NumbersBecomeE164) {
   EXPECT_EQ(to_e164("+44 20 7946 0958"), "+442079460958");
   EXPECT_EQ(to_e164("(415) 555-1212"), "+14155551212");

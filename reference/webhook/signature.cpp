@@ -1,4 +1,5 @@
 #include "webhook/signature.h"
+#include "util/deviations.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -11,9 +12,10 @@ namespace sipref::webhook {
 std::string compute_signature(std::string_view auth_token, std::string_view url,
                               const Params& post_params) {
   std::vector<Param> sorted = post_params.items();
-  std::ranges::sort(sorted, [](const Param& a, const Param& b) {
-    return std::tie(a.name, a.value) < std::tie(b.name, b.value);  // std::string: byte order
-  });
+  if (!deviates(Deviation::signature_unsorted))
+    std::ranges::sort(sorted, [](const Param& a, const Param& b) {
+      return std::tie(a.name, a.value) < std::tie(b.name, b.value);  // std::string: byte order
+    });
   auto duplicates = std::ranges::unique(sorted);
   sorted.erase(duplicates.begin(), duplicates.end());
 

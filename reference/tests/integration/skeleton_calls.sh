@@ -15,6 +15,7 @@ domains:
     sid: SD0123456789abcdef0123456789abcdef
     account: AC0123456789abcdef0123456789abcdef
     voice_url: http://$base.9:8080/voice
+rest: { address: $base.1, port: 8088 }
 YAML
 echo "<Response><Dial><Sip>sip:callee@$base.11:5060</Sip></Dial></Response>" >"$WORK/voice.xml"
 
@@ -45,4 +46,20 @@ deadline=$((SECONDS + 10))
 until [[ $(ended) -ge $calls ]] || ((SECONDS >= deadline)); do sleep 0.05; done
 expect_eq "calls ended in sipref" "$calls" "$(ended)"
 expect_eq "voice requests served" "$calls" "$(grep -c '^served' "$WORK/webhook.log")"
-echo "$calls calls, caller and callee passed, all ended ($hangs_up hung up)"
+
+# /metrics agrees with what happened: every call answered and ended, one post-dial delay and one
+# TwiML fetch observed per call. (bash's /dev/tcp: no HTTP client needed.)
+metrics() {
+  exec 3<>"/dev/tcp/$base.1/8088"
+  printf 'GET /metrics HTTP/1.0\r\nHost: sipref\r\n\r\n' >&3
+  cat <&3
+  exec 3<&-
+}
+metrics >"$WORK/metrics.txt"
+value() { awk -v name="$1" '$1 == name { print $2 }' "$WORK/metrics.txt"; }
+expect_eq "sipref_calls_total{status=\"200\"}" "$calls" "$(value 'sipref_calls_total{status="200"}')"
+expect_eq "post-dial delays observed" "$calls" "$(value sipref_post_dial_delay_seconds_count)"
+expect_eq "webhook fetches observed" "$calls" "$(value sipref_webhook_seconds_count)"
+expect_eq "INVITEs received" "$calls" "$(value 'sipref_sip_messages_received_total{method="INVITE"}')"
+expect_eq "calls active at the end" 0 "$(value sipref_calls_active)"
+echo "$calls calls, caller and callee passed, all ended ($hangs_up hung up); /metrics agrees"
