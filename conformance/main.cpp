@@ -107,6 +107,13 @@ std::optional<int> positive_int(const std::string& text) {
   return static_cast<int>(value);
 }
 
+std::optional<double> timeout_scale(const std::string& text) {
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || value < 0.1 || value > 100) return std::nullopt;
+  return value;
+}
+
 int command_run(int argc, char** argv) {
   std::string problem;
   auto p = parse(argc, argv,
@@ -137,10 +144,9 @@ int command_run(int argc, char** argv) {
   options.expectations = p->one("--expectations");
   if (auto out = p->one("--out")) options.out = *out;
   if (auto scale = p->one("--timeout-scale")) {
-    char* end = nullptr;
-    options.timeout_scale = std::strtod(scale->c_str(), &end);
-    if (*end != '\0' || options.timeout_scale < 0.1 || options.timeout_scale > 100)
-      return usage("run", "--timeout-scale takes a number from 0.1 to 100");
+    auto x = timeout_scale(*scale);
+    if (!x) return usage("run", "--timeout-scale takes a number from 0.1 to 100");
+    options.timeout_scale = *x;
   }
   if (auto repo = p->one("--repo")) options.repo_root = *repo;
   options.target_command = p->one("--target-command");
@@ -164,10 +170,9 @@ int command_selftest(int argc, char** argv) {
   }
   options.out = p->one("--out").value_or("reports/selftest");
   if (auto scale = p->one("--timeout-scale")) {
-    char* end = nullptr;
-    options.timeout_scale = std::strtod(scale->c_str(), &end);
-    if (*end != '\0' || options.timeout_scale < 0.1 || options.timeout_scale > 100)
-      return usage("selftest", "--timeout-scale takes a number from 0.1 to 100");
+    auto x = timeout_scale(*scale);
+    if (!x) return usage("selftest", "--timeout-scale takes a number from 0.1 to 100");
+    options.timeout_scale = *x;
   }
   options.repo_root = std::filesystem::absolute(p->one("--repo").value_or(".")).lexically_normal().string();
   options.out = std::filesystem::absolute(options.out).lexically_normal().string();

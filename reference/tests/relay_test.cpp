@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rtp_test_packets.h"
+#include "run_until.h"
 
 namespace sipref::media {
 namespace {
@@ -22,15 +23,7 @@ using namespace std::chrono_literals;
 const char* const kMedia = "127.0.12.77";
 const char* const kParties = "127.0.12.78";
 
-template <class Predicate>
-bool run_until(asio::io_context& io, Predicate done, std::chrono::milliseconds limit = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    if (io.stopped()) io.restart();
-    io.run_one_for(20ms);
-  }
-  return done();
-}
+using sipref::test::run_until;
 
 // A party's RTP socket that records what it receives and from where.
 struct Party {

@@ -21,6 +21,7 @@
 #include "sip/headers.h"
 #include "sip/parser.h"
 #include "sip/transport.h"
+#include "run_until.h"
 
 namespace sipref::sip {
 namespace {
@@ -30,16 +31,7 @@ using asio::ip::tcp;
 using asio::ip::udp;
 using namespace std::chrono_literals;
 
-// Runs the loop until `done` holds or 5 s pass; returns whether it holds.
-template <class Predicate>
-bool run_until(asio::io_context& io, Predicate done, std::chrono::milliseconds limit = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    if (io.stopped()) io.restart();
-    io.run_one_for(20ms);
-  }
-  return done();
-}
+using sipref::test::run_until;
 
 // Runs the loop for `period` (to show that something does NOT happen).
 void run_for(asio::io_context& io, std::chrono::milliseconds period) {
