@@ -3,17 +3,16 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <httplib.h>
 
 #include <chrono>
-#include <future>
 #include <memory>
-#include <thread>
 
 #include <cstdio>
 #include <string>
 #include <string_view>
 
+#include "api/engine_backend.h"
+#include "api/rest_server.h"
 #include "call/engine.h"
 #include "config/config.h"
 #include "sip/asio_timers.h"
@@ -125,39 +124,6 @@ bool bind_edges(const sipref::config::Config& config, sipref::sip::Transport& tr
   return true;
 }
 
-// The REST listen address serves GET /metrics (Prometheus text). cpp-httplib answers on its own
-// thread; the engine is only read on its loop, so the handler posts there and waits.
-class OperationsServer {
- public:
-  OperationsServer(const sipref::config::RestListen& at, boost::asio::io_context& io,
-                   sipref::call::Engine& engine) {
-    server_.Get("/metrics", [&io, &engine](const httplib::Request&, httplib::Response& res) {
-      auto text = std::make_shared<std::promise<std::string>>();
-      auto rendered = text->get_future();
-      boost::asio::post(io, [text, &engine] { text->set_value(engine.render_metrics()); });
-      if (rendered.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {
-        res.status = 503;
-        res.set_content("the call engine did not answer within 2 s\n", "text/plain");
-        return;
-      }
-      res.set_content(rendered.get(), "text/plain; version=0.0.4");
-    });
-    if (!server_.bind_to_port(at.address, at.port))
-      throw std::runtime_error("cannot listen on " + at.address + ":" + std::to_string(at.port));
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~OperationsServer() {
-    server_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  OperationsServer(const OperationsServer&) = delete;
-  OperationsServer& operator=(const OperationsServer&) = delete;
-
- private:
-  httplib::Server server_;
-  std::thread thread_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -188,10 +154,15 @@ int main(int argc, char** argv) {
   sipref::sip::AsioTimers timers(io);
   if (!bind_edges(*config, transport)) return 2;
   auto engine = std::make_unique<sipref::call::Engine>(*config, io, transport, timers);
-  std::unique_ptr<OperationsServer> operations;
+  // The REST API and /metrics [api.*]: httplib's threads reach the engine only through its loop.
+  sipref::api::ForwardingBackend<sipref::call::Engine> engine_side(*engine);
+  sipref::api::EngineBackend backend(io, engine_side);
+  std::unique_ptr<sipref::api::RestServer> rest;
   if (config->rest) {
     try {  // start-up: the one place exceptions are allowed
-      operations = std::make_unique<OperationsServer>(*config->rest, io, *engine);
+      rest = std::make_unique<sipref::api::RestServer>(*config->rest, backend, *config, [&io, &engine] {
+        return sipref::api::run_on_loop(io, [&engine] { return engine->render_metrics(); }, std::chrono::seconds(2));
+      });
     } catch (const std::exception& e) {
       std::fprintf(stderr, "sipref: %s: rest: %s\n", config->source.c_str(), e.what());
       return 2;
@@ -205,7 +176,7 @@ int main(int argc, char** argv) {
   });
   sipref::log::info("", "ready", "sipref listening on " + std::to_string(config->edges.size()) + " edges");
   io.run();
-  operations.reset();  // before the engine it reads
+  rest.reset();  // before the engine it reads
   engine.reset();
   return 0;
 }

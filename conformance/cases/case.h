@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sipconform {
@@ -153,6 +154,35 @@ struct Expectations {
   std::vector<RtpCheck> rtp;
 };
 
+// One REST request a case sends to the target's API during the run [api.*], with what its answer
+// must be. Steps run in order on one thread, concurrently with the callers.
+struct ApiStep {
+  enum class Auth {
+    account,        // Basic <profile account SID>:<auth token>
+    none,           // no Authorization header
+    wrong_token,    // the right SID with a wrong token
+    other_account,  // a well-formed SID of no configured account with the real token
+  };
+  // The step's name as written, or "step<N>" (1-based) when it has none; used as
+  // {{api:NAME.<json path>}}, in selectors ("api NAME") and in check names.
+  std::string name;
+  // `after: { webhook: PATH, params: {…} }`: send only once the mock server has seen a request of
+  // this case to PATH carrying these exact parameter values (templated).
+  std::optional<std::string> after_webhook;
+  std::vector<std::pair<std::string, std::string>> after_params;
+  std::string method;  // GET, POST or DELETE
+  // Relative to /2010-04-01/Accounts/<profile account SID>, unless it starts with /2010-04-01/.
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> form;  // in order; a repeated key repeats
+  std::vector<std::pair<std::string, std::string>> query;
+  Auth auth = Auth::account;
+  std::optional<int> status;                        // expect.status
+  std::vector<ParamCheck> json;                     // expect.json: name is a dotted path
+  std::vector<std::pair<std::string, int>> counts;  // expect.count: array path -> length
+  Level level = Level::doc;
+  Location where;
+};
+
 struct Case {
   std::string id;                     // "<section>/<name>", e.g. "sip/headers-custom"
   std::string title;
@@ -161,6 +191,7 @@ struct Case {
   std::vector<std::string> requirements;  // target capabilities (tls, tcp, refer …)
   std::vector<WebhookDoc> webhooks;
   std::vector<Party> parties;
+  std::vector<ApiStep> api;  // REST steps, in the order they are sent
   Expectations expect;
   double timeout_s = 30;              // the whole case, scaled by --timeout-scale
   Location where;

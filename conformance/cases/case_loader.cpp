@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "cases/lint.h"
+#include "cases/selector.h"
 #include "cases/yaml_reader.h"
 
 namespace sipconform {
@@ -80,9 +81,17 @@ class CaseParser {
   Result<void> webhooks(const YAML::Node& node);
   Result<WebhookDoc> webhook(const YamlEntry& entry);
   Result<Fault> fault(const YAML::Node& node);
+  Result<void> api(const YAML::Node& node);
+  Result<ApiStep> api_step(const YAML::Node& node, std::size_t number);
+  Result<void> api_request_field(const YamlEntry& field, ApiStep& step);
+  Result<void> api_after(const YAML::Node& node, ApiStep& step);
+  Result<void> api_pairs(const YAML::Node& node, std::string_view what,
+                         std::vector<std::pair<std::string, std::string>>& out);
+  Result<void> api_expect(const YAML::Node& node, ApiStep& step);
+  Result<std::string> json_path(const YAML::Node& node, const std::string& text);
   Result<void> expect(const YAML::Node& node);
   Result<RequestCheck> request(const YAML::Node& node);
-  Result<ParamCheck> param(const YamlEntry& entry);
+  Result<ParamCheck> param(const YamlEntry& entry, std::string_view kind = "param");
   Result<OrderCheck> order(const YAML::Node& node);
   Result<WireCheck> wire(const YAML::Node& node);
   Result<void> wire_field(const YamlEntry& field, WireCheck& check);
@@ -97,18 +106,21 @@ class CaseParser {
   YamlReader r_;
   Case case_;
   NameSet parties_;
+  // The api steps read so far: what {{api:STEP.…}} may name at this point of the file's reading.
+  NameSet api_steps_;
 };
 
 Result<Case> CaseParser::parse(const YAML::Node& root) {
-  auto fields =
-      r_.fields(root, "the case",
-                {"id", "title", "checks", "requires", "timeout", "webhooks", "parties", "expect"},
-                {"id", "title", "checks"});
+  auto fields = r_.fields(
+      root, "the case",
+      {"id", "title", "checks", "requires", "timeout", "webhooks", "parties", "api", "expect"},
+      {"id", "title", "checks"});
   if (!fields) return std::unexpected(fields.error());
   case_.where = r_.at(root);
   if (auto ok = header(root); !ok) return std::unexpected(ok.error());
-  if (!has_key(*fields, "webhooks") && !has_key(*fields, "parties")) {
-    return r_.error(root, "the case needs webhooks, parties or both: it would exercise nothing");
+  if (!has_key(*fields, "webhooks") && !has_key(*fields, "parties") && !has_key(*fields, "api")) {
+    return r_.error(root,
+                    "the case needs webhooks, parties or api steps: it would exercise nothing");
   }
   // Parties first: webhook bodies and expectations refer to them by name.
   if (has_key(*fields, "parties")) {
@@ -116,6 +128,11 @@ Result<Case> CaseParser::parse(const YAML::Node& root) {
   }
   if (has_key(*fields, "webhooks")) {
     if (auto ok = webhooks(root["webhooks"]); !ok) return std::unexpected(ok.error());
+  }
+  // Steps after webhooks and parties (whose texts are fixed before any step runs), before the
+  // expectations (judged once every step has answered).
+  if (has_key(*fields, "api")) {
+    if (auto ok = api(root["api"]); !ok) return std::unexpected(ok.error());
   }
   if (has_key(*fields, "expect")) {
     if (auto ok = expect(root["expect"]); !ok) return std::unexpected(ok.error());
@@ -371,6 +388,171 @@ Result<Fault> CaseParser::fault(const YAML::Node& node) {
   return out;
 }
 
+Result<void> CaseParser::api(const YAML::Node& node) {
+  auto items = r_.sequence(node, "api");
+  if (!items) return std::unexpected(items.error());
+  if (items->empty()) return r_.error(node, "api must list at least one step");
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    auto step = api_step((*items)[i], i + 1);
+    if (!step) return std::unexpected(step.error());
+    case_.api.push_back(std::move(*step));
+  }
+  return {};
+}
+
+Result<ApiStep> CaseParser::api_step(const YAML::Node& node, std::size_t number) {
+  auto fields =
+      r_.fields(node, "api step " + std::to_string(number),
+                {"name", "after", "method", "path", "form", "query", "auth", "expect", "level"},
+                {"method", "path"});
+  if (!fields) return std::unexpected(fields.error());
+  ApiStep out;
+  out.where = r_.at(node);
+  out.name = "step" + std::to_string(number);
+  if (const YAML::Node name = node["name"]) {
+    auto text = r_.non_empty_text(name, "api step name");
+    if (!text) return std::unexpected(text.error());
+    if (!is_step_name(*text))
+      return r_.error(name, "api step name '" + *text +
+                                "' must start with a letter and hold only letters, digits, "
+                                "'_' and '-'");
+    out.name = *text;
+  }
+  if (api_steps_.contains(out.name))
+    return r_.error(node["name"] ? node["name"] : node,
+                    "api step name '" + out.name + "' is used twice");
+  // Request fields see the earlier steps only; the expectations, judged after the case, this one
+  // too.
+  for (const auto& field : *fields) {
+    if (field.key == "name" || field.key == "expect") continue;
+    if (auto ok = api_request_field(field, out); !ok) return std::unexpected(ok.error());
+  }
+  if (!out.form.empty() && out.method != "POST")
+    return r_.error(node["form"], "form is sent only with POST; " + out.method + " takes query");
+  api_steps_.insert(out.name);
+  if (const YAML::Node expectations = node["expect"]) {
+    if (auto ok = api_expect(expectations, out); !ok) return std::unexpected(ok.error());
+  }
+  return out;
+}
+
+Result<void> CaseParser::api_request_field(const YamlEntry& field, ApiStep& step) {
+  const YAML::Node& value = field.value;
+  if (field.key == "method") {
+    auto method = r_.choice(value, "method", {"GET", "POST", "DELETE"});
+    if (!method) return std::unexpected(method.error());
+    step.method = *method;
+  } else if (field.key == "path") {
+    auto text = path(value, "api path");
+    if (!text) return std::unexpected(text.error());
+    auto checked = templated(value, "api path");
+    if (!checked) return std::unexpected(checked.error());
+    step.path = *text;
+  } else if (field.key == "after") {
+    return api_after(value, step);
+  } else if (field.key == "form" || field.key == "query") {
+    return api_pairs(value, field.key, field.key == "form" ? step.form : step.query);
+  } else if (field.key == "auth") {
+    auto auth = r_.choice(value, "auth", {"account", "none", "wrong-token", "other-account"});
+    if (!auth) return std::unexpected(auth.error());
+    step.auth = *auth == "none"            ? ApiStep::Auth::none
+                : *auth == "wrong-token"   ? ApiStep::Auth::wrong_token
+                : *auth == "other-account" ? ApiStep::Auth::other_account
+                                           : ApiStep::Auth::account;
+  } else if (field.key == "level") {
+    auto parsed = level(value);
+    if (!parsed) return std::unexpected(parsed.error());
+    step.level = *parsed;
+  }
+  return {};
+}
+
+// after: { webhook: /voice, params: { CallStatus: in-progress } } — the params must match exactly.
+Result<void> CaseParser::api_after(const YAML::Node& node, ApiStep& step) {
+  auto fields = r_.fields(node, "after", {"webhook", "params"}, {"webhook"});
+  if (!fields) return std::unexpected(fields.error());
+  auto awaited = path(node["webhook"], "after webhook");
+  if (!awaited) return std::unexpected(awaited.error());
+  step.after_webhook = *awaited;
+  if (const YAML::Node params = node["params"]) {
+    auto entries = r_.entries(params, "after params");
+    if (!entries) return std::unexpected(entries.error());
+    for (const auto& entry : *entries) {
+      auto text = templated(entry.value, "after param '" + entry.key + "' (an exact value)");
+      if (!text) return std::unexpected(text.error());
+      step.after_params.emplace_back(entry.key, *text);
+    }
+  }
+  return {};
+}
+
+// A map of name -> text; a list value repeats the name once per item, in order
+// (StatusCallbackEvent: [initiated, ringing]).
+Result<void> CaseParser::api_pairs(const YAML::Node& node, std::string_view what,
+                                   std::vector<std::pair<std::string, std::string>>& out) {
+  auto entries = r_.entries(node, what);
+  if (!entries) return std::unexpected(entries.error());
+  for (const auto& entry : *entries) {
+    const std::string name = std::string(what) + " '" + entry.key + "'";
+    if (entry.key.empty())
+      return r_.error(entry.key_node, std::string(what) + " names must not be empty");
+    if (!entry.value.IsSequence()) {
+      auto text = templated(entry.value, name);
+      if (!text) return std::unexpected(text.error());
+      out.emplace_back(entry.key, *text);
+      continue;
+    }
+    if (entry.value.size() == 0)
+      return r_.error(entry.value, name + " must list at least one value");
+    for (const auto& item : entry.value) {
+      auto text = templated(item, "an item of " + name);
+      if (!text) return std::unexpected(text.error());
+      out.emplace_back(entry.key, *text);
+    }
+  }
+  return {};
+}
+
+Result<void> CaseParser::api_expect(const YAML::Node& node, ApiStep& step) {
+  auto fields = r_.fields(node, "api expect", {"status", "json", "count"}, {});
+  if (!fields) return std::unexpected(fields.error());
+  if (fields->empty()) return r_.error(node, "api expect needs status, json or count");
+  for (const auto& field : *fields) {
+    if (field.key == "status") {
+      auto status = r_.integer(field.value, "expect.status", 100, 599);
+      if (!status) return std::unexpected(status.error());
+      step.status = *status;
+      continue;
+    }
+    auto entries = r_.entries(field.value, "expect." + field.key);
+    if (!entries) return std::unexpected(entries.error());
+    for (const auto& entry : *entries) {
+      auto member = json_path(entry.key_node, entry.key);
+      if (!member) return std::unexpected(member.error());
+      if (field.key == "json") {
+        auto check = param(entry, "json");
+        if (!check) return std::unexpected(check.error());
+        step.json.push_back(std::move(*check));
+      } else {
+        auto count = r_.integer(entry.value, "count of " + entry.key, 0, 100000);
+        if (!count) return std::unexpected(count.error());
+        step.counts.emplace_back(entry.key, *count);
+      }
+    }
+  }
+  return {};
+}
+
+// "status", "calls.0.sid": members by key, array elements by index; no empty segment.
+Result<std::string> CaseParser::json_path(const YAML::Node& node, const std::string& text) {
+  const bool blank = text.find_first_of(" \t") != std::string::npos;
+  if (text.empty() || blank || text.front() == '.' || text.back() == '.' ||
+      text.find("..") != std::string::npos)
+    return r_.error(node,
+                    "json path '" + text + "' must be dotted names or indexes, e.g. calls.0.sid");
+  return text;
+}
+
 Result<void> CaseParser::expect(const YAML::Node& node) {
   auto fields = r_.fields(node, "expect",
                           {"parties", "requests", "no_unexpected_requests", "order", "wire", "rtp"}, {});
@@ -453,10 +635,10 @@ Result<RequestCheck> CaseParser::request(const YAML::Node& node) {
   return out;
 }
 
-Result<ParamCheck> CaseParser::param(const YamlEntry& entry) {
+Result<ParamCheck> CaseParser::param(const YamlEntry& entry, std::string_view kind) {
   ParamCheck out;
   out.name = entry.key;
-  const std::string what = "param '" + entry.key + "'";
+  const std::string what = std::string(kind) + " '" + entry.key + "'";
   if (entry.key.empty()) return r_.error(entry.key_node, "a parameter name must not be empty");
   if (!entry.value.IsMap()) {
     auto text = templated(entry.value, what);
@@ -558,6 +740,9 @@ Result<void> CaseParser::wire_field(const YamlEntry& field, WireCheck& check) {
   Result<std::string> text = std::string();
   if (field.key == "message") {
     text = selector(value, "message");
+    if (text && text->starts_with("api "))
+      return r_.error(value,
+                      "a wire expectation selects SIP messages, not api steps ('" + *text + "')");
     if (text) check.message = *text;
   } else if (field.key == "count") {
     auto count = r_.integer(value, "count", 0, 10000);
@@ -661,14 +846,16 @@ Result<std::string> CaseParser::selector(const YAML::Node& node, std::string_vie
   auto text = r_.non_empty_text(node, what);
   if (!text) return text;
   const std::string normal = normalize_blanks(*text);
-  if (auto problem = selector_problem(normal, parties_)) return r_.error(node, *problem);
+  if (auto problem = selector_problem(normal, parties_, api_steps_))
+    return r_.error(node, *problem);
   return normal;
 }
 
 Result<std::string> CaseParser::templated(const YAML::Node& node, std::string_view what) {
   auto text = r_.text(node, what);
   if (!text) return text;
-  if (auto problem = placeholder_problem(*text, parties_)) return r_.error(node, *problem);
+  if (auto problem = placeholder_problem(*text, parties_, api_steps_))
+    return r_.error(node, *problem);
   return text;
 }
 

@@ -26,6 +26,16 @@ namespace sipconform {
 //     caller: { scenario: caller-hangs-up.xml, calls: target }        # calls: target | callee
 //     callee: { scenario: callee-answer.xml, vars: { k: "{{caller}}" }, transport: udp,
 //               count: 1, must_pass: true }
+//   api:                            # REST steps [api.*], in order on one thread (requires:
+//   [rest-api])
+//     - name: create                # optional (default step<N>); {{api:create.sid}} afterwards
+//       after: { webhook: /voice, params: { CallStatus: in-progress } }   # wait for that request
+//       method: POST                # GET | POST | DELETE
+//       path: /Calls.json           # under /2010-04-01/Accounts/<sid> unless it starts
+//       /2010-04-01/ form: { To: "sip:x@{{callee}}", StatusCallbackEvent: [initiated, ringing] }  #
+//       POST only query: { Status: completed } auth: account               # account | none |
+//       wrong-token | other-account expect: { status: 201, json: { sid: { matches: "^CA" },
+//       calls.0.to: x }, count: { calls: 1 } } level: ref
 //   expect:
 //     parties: pass                 # pass (default) | ignore
 //     requests:                     # params: name -> text (equals) or one of
@@ -42,11 +52,12 @@ namespace sipconform {
 //                                   # or "<party> ->"; payload_type, before (a selector),
 //                                   # min_packets (default 1) or count; level
 //
-// At least one of webhooks and parties is required. Selectors: "<party> <- <what>" (received
-// by the party), "<party> -> <what>" (sent by it), <party> a declared party or "target", <what>
-// a method (BYE), a status (486), a class (2xx) or "status METHOD" (200 INVITE); or
-// "webhook [METHOD] <path>".
-// Placeholders: declared party names and token, target, domain, webhook.
+// At least one of webhooks, parties and api is required. Selectors: "<party> <- <what>"
+// (received by the party), "<party> -> <what>" (sent by it), <party> a declared party or
+// "target", <what> a method (BYE), a status (486), a class (2xx) or "status METHOD" (200 INVITE);
+// "webhook [METHOD] <path>"; or "api <step>" (when its answer arrived).
+// Placeholders: declared party names and token, target, domain, webhook; {{api:STEP.path}} (a
+// member of an earlier step's JSON answer) in api steps and in expectations.
 Result<Case> load_case(const std::string& path);
 
 // Every *.yaml below `dir` (recursively), sorted by id. Errors of all files are reported

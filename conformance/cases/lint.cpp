@@ -37,6 +37,24 @@ std::string declared(const NameSet& parties) {
   return out.empty() ? "none" : out;
 }
 
+// "create.sid" after {{api:…: a step named before this point, then a dotted path into its answer.
+std::optional<std::string> api_placeholder_problem(std::string_view reference,
+                                                   const NameSet& api_steps) {
+  const std::size_t dot = reference.find('.');
+  const std::string step(reference.substr(0, dot));
+  const std::string_view path = dot == std::string_view::npos ? "" : reference.substr(dot + 1);
+  const std::string written = "{{api:" + std::string(reference) + "}}";
+  const bool empty_segment =
+      path.starts_with('.') || path.ends_with('.') || path.find("..") != std::string_view::npos;
+  if (!is_step_name(step) || path.empty() || empty_segment)
+    return "malformed placeholder '" + written +
+           "': write {{api:STEP.field}} or {{api:STEP.a.0.b}}";
+  if (!api_steps.contains(step))
+    return "placeholder '" + written +
+           "' names no earlier api step (earlier steps: " + declared(api_steps) + ")";
+  return std::nullopt;
+}
+
 NameSet party_names(const Case& test) {
   NameSet names;
   for (const auto& party : test.parties) names.insert(party.name);
@@ -98,6 +116,12 @@ void lint_names(const Case& test, const Catalogue& catalogue, const std::string&
                             " is expected but the case does not require debugger-webhook",
                         true});
   }
+  // REST steps go to an API only some targets have: without the capability the case must SKIP.
+  const bool requires_rest = std::find(test.requirements.begin(), test.requirements.end(),
+                                       "rest-api") != test.requirements.end();
+  if (!test.api.empty() && !requires_rest)
+    issues.push_back(
+        {test.api.front().where, "the case has api steps but does not require rest-api", true});
   for (const auto& party : test.parties) {
     std::error_code code;
     if (party.scenario != kNoScenario && !std::filesystem::is_regular_file(std::filesystem::path(scenarios_dir) / party.scenario,
@@ -157,9 +181,13 @@ const std::vector<std::string_view>& builtin_placeholders() {
   return names;
 }
 
-std::optional<std::string> selector_problem(std::string_view selector, const NameSet& parties) {
+std::optional<std::string> selector_problem(std::string_view selector, const NameSet& parties,
+                                            const NameSet& api_steps) {
   auto parsed = parse_selector(selector);
   if (!parsed) return parsed.error().message;
+  if (parsed->kind == Selector::Kind::api && !api_steps.contains(parsed->api_step))
+    return "unknown api step '" + parsed->api_step + "' in selector '" + std::string(selector) +
+           "' (steps: " + declared(api_steps) + ")";
   if (parsed->kind == Selector::Kind::sip && parsed->party != "target" && !parties.contains(parsed->party)) {
     return "unknown party '" + parsed->party + "' in selector '" + std::string(selector) +
            "' (declared: " + declared(parties) + "; or target)";
@@ -167,7 +195,8 @@ std::optional<std::string> selector_problem(std::string_view selector, const Nam
   return std::nullopt;
 }
 
-std::optional<std::string> placeholder_problem(std::string_view text, const NameSet& parties) {
+std::optional<std::string> placeholder_problem(std::string_view text, const NameSet& parties,
+                                               const NameSet& api_steps) {
   for (std::size_t open = text.find("{{"); open != std::string_view::npos;
        open = text.find("{{", open + 2)) {
     const std::size_t close = text.find("}}", open + 2);
@@ -187,6 +216,11 @@ std::optional<std::string> placeholder_problem(std::string_view text, const Name
     if (const std::size_t colon = name.find(':'); colon != std::string_view::npos) {
       // {{domain:acl}}: a field of one of the profile's extra domains; {{application:same}}: the
       // SID of one of its TwiML Apps [app.*].
+      if (name.substr(0, colon) == "api") {  // {{api:create.sid}}: a member of a step's answer
+        if (auto problem = api_placeholder_problem(name.substr(colon + 1), api_steps))
+          return problem;
+        continue;
+      }
       if (name.substr(0, colon) == "host") {  // {{host:callee}}: a party's address without the port
         if (!parties.contains(std::string(name.substr(colon + 1))))
           return "unknown party in placeholder '{{" + std::string(name) + "}}' (declared: " + declared(parties) + ")";
@@ -213,15 +247,44 @@ std::optional<std::string> placeholder_problem(std::string_view text, const Name
   return std::nullopt;
 }
 
+namespace {
+
+// A step's texts may name the answers of the steps before it; its own expectations, checked
+// after the case, also its own answer. Returns the names of all steps.
+NameSet lint_api_steps(const Case& test, const NameSet& parties, std::vector<LintIssue>& issues) {
+  NameSet before;
+  auto text = [&](std::string_view value, const Location& where, const NameSet& steps) {
+    if (auto problem = placeholder_problem(value, parties, steps))
+      issues.push_back({where, *problem, true});
+  };
+  for (const auto& step : test.api) {
+    if (before.contains(step.name))
+      issues.push_back({step.where, "api step name '" + step.name + "' is used twice", true});
+    text(step.path, step.where, before);
+    for (const auto& pairs : {&step.form, &step.query, &step.after_params})
+      for (const auto& [name, value] : *pairs) text(value, step.where, before);
+    before.insert(step.name);
+    for (const auto& check : step.json)
+      if (check.op == ParamCheck::Op::equals) text(check.value, step.where, before);
+  }
+  return before;
+}
+
+}  // namespace
+
 std::vector<LintIssue> lint_references(const Case& test) {
   const NameSet parties = party_names(test);
   std::vector<LintIssue> issues;
-  auto text = [&](std::string_view value, const Location& where) {
-    if (auto problem = placeholder_problem(value, parties))
+  // Expectations are judged after the case, when every step's answer is known; webhook bodies
+  // and party vars are fixed before any step runs.
+  const NameSet steps = lint_api_steps(test, parties, issues);
+  auto text = [&](std::string_view value, const Location& where, const NameSet& known = {}) {
+    if (auto problem = placeholder_problem(value, parties, known))
       issues.push_back({where, *problem, true});
   };
   auto selector = [&](std::string_view value, const Location& where) {
-    if (auto problem = selector_problem(value, parties)) issues.push_back({where, *problem, true});
+    if (auto problem = selector_problem(value, parties, steps))
+      issues.push_back({where, *problem, true});
   };
   for (const auto& doc : test.webhooks) {
     text(doc.body, doc.where);
@@ -234,7 +297,7 @@ std::vector<LintIssue> lint_references(const Case& test) {
   }
   for (const auto& request : test.expect.requests) {
     for (const auto& param : request.params) {
-      if (param.op == ParamCheck::Op::equals) text(param.value, request.where);
+      if (param.op == ParamCheck::Op::equals) text(param.value, request.where, steps);
     }
   }
   for (const auto& order : test.expect.order) {
@@ -243,7 +306,12 @@ std::vector<LintIssue> lint_references(const Case& test) {
   }
   for (const auto& wire : test.expect.wire) {
     selector(wire.message, wire.where);
-    if (wire.equals) text(*wire.equals, wire.where);
+    if (auto parsed = parse_selector(wire.message); parsed && parsed->kind == Selector::Kind::api)
+      issues.push_back(
+          {wire.where,
+           "a wire expectation selects SIP messages, not api steps ('" + wire.message + "')",
+           true});
+    if (wire.equals) text(*wire.equals, wire.where, steps);
   }
   for (const auto& rtp : test.expect.rtp) {
     if (!parties.contains(rtp.party))

@@ -32,12 +32,16 @@ const std::vector<std::string_view>& builtin_placeholders();
 const std::vector<std::string_view>& profile_domain_roles();   // acl, credentials, registration
 const std::vector<std::string_view>& profile_domain_fields();  // domain, username, password
 
-// Why `selector` is not "<party> <- <what>", "<party> -> <what>" or "webhook [METHOD] <path>"
-// (<party> one of `parties` or "target"; <what> a method, a status, a class such as 2xx, or
-// "status METHOD"); nullopt if valid. Accepts what check/selector.h parses, and no more.
-std::optional<std::string> selector_problem(std::string_view selector, const NameSet& parties);
-// Why `text` holds a malformed or unknown {{placeholder}}; nullopt if none.
-std::optional<std::string> placeholder_problem(std::string_view text, const NameSet& parties);
+// Why `selector` is not "<party> <- <what>", "<party> -> <what>", "webhook [METHOD] <path>" or
+// "api <step>" (<party> one of `parties` or "target"; <what> a method, a status, a class such as
+// 2xx, or "status METHOD"; <step> one of `api_steps`); nullopt if valid. Accepts what
+// check/selector.h parses, and no more.
+std::optional<std::string> selector_problem(std::string_view selector, const NameSet& parties,
+                                            const NameSet& api_steps = {});
+// Why `text` holds a malformed or unknown {{placeholder}}; nullopt if none. {{api:STEP.path}}
+// must name one of `api_steps`: the steps whose answers exist when the text is used.
+std::optional<std::string> placeholder_problem(std::string_view text, const NameSet& parties,
+                                               const NameSet& api_steps = {});
 
 // Problems inside one case that need nothing else: selectors and placeholders naming undeclared
 // parties. The loader rejects the same problems at their exact position; this covers cases

@@ -55,14 +55,29 @@ bool parse_what(const std::vector<std::string_view>& parts, Selector& selector) 
 
 }  // namespace
 
+bool is_step_name(std::string_view name) {
+  if (name.empty() || !std::isalpha(static_cast<unsigned char>(name.front()))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
 Result<Selector> parse_selector(std::string_view text) {
   const auto parts = words(text);
   const std::string quoted = "bad selector '" + std::string(text) + "': ";
   const auto bad = [&] {
-    return fail(quoted + "write \"<party> <- <what>\" (received), \"<party> -> <what>\" (sent) or "
-                         "\"webhook [METHOD] <path>\"");
+    return fail(quoted +
+                "write \"<party> <- <what>\" (received), \"<party> -> <what>\" (sent), "
+                "\"webhook [METHOD] <path>\" or \"api <step>\"");
   };
   Selector selector;
+  if (!parts.empty() && parts[0] == "api") {
+    selector.kind = Selector::Kind::api;
+    if (parts.size() != 2 || !is_step_name(parts[1]))
+      return fail(quoted + "an api selector is \"api <step name>\", e.g. \"api create\"");
+    selector.api_step = parts[1];
+    return selector;
+  }
   if (!parts.empty() && parts[0] == "webhook") {
     selector.kind = Selector::Kind::webhook;
     if (parts.size() == 2 && parts[1].starts_with('/'))

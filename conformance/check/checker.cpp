@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <regex>
 
+#include "check/api_check.h"
+#include "check/param_check.h"
 #include "check/payload.h"
 #include "check/rtp_check.h"
 #include "check/selector.h"
@@ -13,10 +15,6 @@
 
 namespace sipconform {
 namespace {
-
-std::string quoted(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
-}
 
 std::string seconds(double time) {
   char text[32];
@@ -34,19 +32,14 @@ std::string describe(const Timeline& timeline, std::size_t index) {
   const Event& event = timeline.events[index];
   if (event.kind == Event::Kind::webhook)
     return at(timeline, index) + ": " + event.webhook.method + " " + event.webhook.path;
+  if (event.kind == Event::Kind::api)
+    return at(timeline, index) + ": " + event.label() + " (" + event.api.method + " " +
+           event.api.path + ")";
   const auto name = [](const std::string& party, const std::string& address) {
     return party.empty() ? address : party;
   };
   return at(timeline, index) + ": " + name(event.sip.from_party, event.sip.src) + " -> " +
          name(event.sip.to_party, event.sip.dst) + " " + event.sip.first_line();
-}
-
-// A failing expectation's verdict: REF details are the reference's decisions, so only the
-// reference (or a --strict run) is held to them exactly. An unknown target counts as strict.
-Verdict failure_verdict(Level level, const CheckContext& context) {
-  const bool lenient = level == Level::ref && !context.strict && context.target != nullptr &&
-                       !context.target->reference;
-  return lenient ? Verdict::pass_nonstrict : Verdict::fail;
 }
 
 CheckResult make_result(std::string name, std::string expected, Location where) {
@@ -55,15 +48,6 @@ CheckResult make_result(std::string name, std::string expected, Location where) 
   result.expected = std::move(expected);
   result.where = std::move(where);
   return result;
-}
-
-// Case patterns are partial matches ("^…$" anchors when they mean the whole value), like grep.
-Result<std::regex> compile(const std::string& pattern) {
-  try {
-    return std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& error) {
-    return fail("bad regular expression /" + pattern + "/: " + error.what());
-  }
 }
 
 CheckResult harness_error(CheckResult result, std::string why) {
@@ -109,35 +93,6 @@ CheckResult check_party(const Party& party, const std::vector<PartyResult>& resu
 
 // --- webhook requests ---------------------------------------------------------------------
 
-struct ParamOutcome {
-  bool ok = true;
-  std::string actual;  // the value as seen, for the report: "\"x\"" or "absent"
-};
-
-// `value`: the parameter (or Payload member) as seen; nullptr when absent.
-Result<ParamOutcome> check_value(const ParamCheck& check, const std::string* value,
-                                 const CheckContext& context) {
-  ParamOutcome outcome{true, value ? quoted(*value) : "absent"};
-  switch (check.op) {
-    case ParamCheck::Op::equals:
-      outcome.ok = value && *value == substitute(check.value, context.substitutions);
-      break;
-    case ParamCheck::Op::matches: {
-      auto pattern = compile(substitute(check.value, context.substitutions));
-      if (!pattern) return std::unexpected(pattern.error());
-      outcome.ok = value && std::regex_search(*value, *pattern);
-      break;
-    }
-    case ParamCheck::Op::absent:
-      outcome.ok = value == nullptr;
-      break;
-    case ParamCheck::Op::present:
-      outcome.ok = value != nullptr;
-      break;
-  }
-  return outcome;
-}
-
 // A Payload member check is named "Payload.<path>" in reports.
 std::string payload_name(const ParamCheck& check) {
   return std::string(kPayloadParam) + "." + check.name;
@@ -150,21 +105,6 @@ Result<ParamOutcome> check_payload(const ParamCheck& check, const WebhookEvent& 
   auto member = payload_member(request, check.name);
   if (!member) return ParamOutcome{false, "(" + member.error().message + ")"};
   return check_value(check, *member ? &**member : nullptr, context);
-}
-
-std::string describe_param(const ParamCheck& check, const CheckContext& context,
-                           const std::string& name) {
-  switch (check.op) {
-    case ParamCheck::Op::equals:
-      return name + " = " + quoted(substitute(check.value, context.substitutions));
-    case ParamCheck::Op::matches:
-      return name + " matching /" + substitute(check.value, context.substitutions) + "/";
-    case ParamCheck::Op::absent:
-      return name + " absent";
-    case ParamCheck::Op::present:
-      return name + " present";
-  }
-  return name;
 }
 
 std::string describe_request(const RequestCheck& check, const CheckContext& context) {
@@ -459,7 +399,7 @@ Result<WireDemand> resolve_wire(const WireCheck& check, const CheckContext& cont
                              quoted(substitute(*check.equals, context.substitutions)));
     if (check.matches) {
       const std::string pattern = substitute(*check.matches, context.substitutions);
-      auto compiled = compile(pattern);
+      auto compiled = compile_pattern(pattern);
       if (!compiled) return std::unexpected(compiled.error());
       demand.header_pattern = std::move(*compiled);
       demand.parts.push_back(*check.header + " matching /" + pattern + "/");
@@ -469,7 +409,7 @@ Result<WireDemand> resolve_wire(const WireCheck& check, const CheckContext& cont
   }
   if (check.request_uri_matches) {
     const std::string pattern = substitute(*check.request_uri_matches, context.substitutions);
-    auto compiled = compile(pattern);
+    auto compiled = compile_pattern(pattern);
     if (!compiled) return std::unexpected(compiled.error());
     demand.uri_pattern = std::move(*compiled);
     demand.parts.push_back("Request-URI matching /" + pattern + "/");
@@ -582,13 +522,16 @@ CheckResult check_well_formed(const CheckContext& context, const Timeline& timel
 }  // namespace
 
 std::vector<CheckResult> evaluate(const CheckContext& context, const Timeline& timeline,
-                                  const std::vector<PartyResult>& parties) {
+                                  const std::vector<PartyResult>& parties,
+                                  const std::vector<ApiEvent>& api) {
   std::vector<CheckResult> results;
   if (context.test) {
     const Expectations& expect = context.test->expect;
     if (expect.parties_pass)
       for (const auto& party : context.test->parties)
         if (party.must_pass) results.push_back(check_party(party, parties));
+    for (auto& step_result : check_api_steps(context, timeline, api))
+      results.push_back(std::move(step_result));
     for (const auto& check : expect.requests)
       results.push_back(check_request(check, context, timeline));
     if (expect.no_unexpected_requests) results.push_back(check_no_unexpected(context, timeline));

@@ -22,10 +22,12 @@ struct CheckContext {
   std::string wire_unavailable_reason;
 };
 
-// Every expectation of the case as one CheckResult (parties, requests, unexpected requests,
-// order, wire), plus a FAIL for any malformed SIP the target sent.
+// Every expectation of the case as one CheckResult (parties, api steps, requests, unexpected
+// requests, order, wire), plus a FAIL for any malformed SIP the target sent. `api[i]` is what
+// the case's step i got (check/api_check.h).
 std::vector<CheckResult> evaluate(const CheckContext& context, const Timeline& timeline,
-                                  const std::vector<PartyResult>& parties);
+                                  const std::vector<PartyResult>& parties,
+                                  const std::vector<ApiEvent>& api = {});
 
 // The case verdict from its checks: any FAIL → FAIL; else any PASS_NONSTRICT → that; else PASS
 // (SKIP only when every check skipped).

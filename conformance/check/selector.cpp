@@ -3,6 +3,8 @@
 namespace sipconform {
 
 bool matches(const Selector& selector, const Event& event) {
+  if (selector.kind == Selector::Kind::api)
+    return event.kind == Event::Kind::api && event.api.name == selector.api_step;
   if (selector.kind == Selector::Kind::webhook) {
     if (event.kind != Event::Kind::webhook) return false;
     return event.webhook.path == selector.path &&

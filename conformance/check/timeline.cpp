@@ -78,6 +78,7 @@ const std::string* WebhookEvent::param(std::string_view name) const {
 
 std::string Event::label() const {
   if (kind == Kind::webhook) return "webhook " + webhook.method + " " + webhook.path;
+  if (kind == Kind::api) return "api " + api.name + " -> " + std::to_string(api.status);
   const std::string& who = sip.from_party.empty() ? sip.src : sip.from_party;
   if (sip.request) return who + " -> " + sip.method;
   std::string label = who + " -> " + std::to_string(sip.status);

@@ -1,5 +1,5 @@
-// What a case run observed, merged on one time axis: SIP messages read back from the capture
-// and webhook requests recorded by the mock server, each labelled with the parties involved.
+// What a case run observed, merged on one time axis: SIP messages read back from the capture,
+// webhook requests recorded by the mock server and the answers to the case's REST steps.
 #pragma once
 
 #include <map>
@@ -40,12 +40,29 @@ struct WebhookEvent {
   const std::string* param(std::string_view name) const;
 };
 
+// One REST step of the case [api.*]: the request as sent and the target's answer.
+struct ApiEvent {
+  std::string name;    // the step's name ("step<N>" when the case gave none)
+  std::string method;  // GET, POST, DELETE
+  std::string path;    // as sent, query included
+  std::vector<std::pair<std::string, std::string>> form;  // the form body, in order
+  std::string authorization;  // what was sent, the secret masked: "Basic AC…:*** (auth token)"
+  bool sent = false;  // false: never sent (an awaited webhook never came, a placeholder unknown)
+  int status = 0;     // 0: no answer (see error)
+  std::string body;
+  std::string error;          // why there is no answer, or why the step was not sent
+  double sent_epoch = 0;      // seconds since 1970
+  double answered_epoch = 0;  // when the answer (or the failure) came
+};
+
 struct Event {
   double time = 0;  // seconds since the case started
-  enum class Kind { sip, webhook } kind = Kind::sip;
+  enum class Kind { sip, webhook, api } kind = Kind::sip;
   SipEvent sip;
   WebhookEvent webhook;
-  std::string label() const;  // "caller -> INVITE", "target -> 200 INVITE", "webhook POST /voice"
+  ApiEvent api;
+  // "caller -> INVITE", "target -> 200 INVITE", "webhook POST /voice", "api create -> 201"
+  std::string label() const;
 };
 
 // One RTP packet from the capture, labelled by the media addresses the harness gave the parties

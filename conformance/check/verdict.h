@@ -44,6 +44,8 @@ struct CaseResult {
   std::string reason;  // SKIP: the missing capability; HARNESS_ERROR: what broke
   std::vector<CheckResult> checks;
   std::vector<PartyResult> parties;
+  // Every REST step of the case in order, sent or not; the answered ones are also on the timeline.
+  std::vector<ApiEvent> api;
   Timeline timeline;
   std::string evidence_dir;  // relative to the report folder: "cases/<id with / as __>"
   double duration_s = 0;

@@ -149,7 +149,7 @@ std::string checks_html(const CaseResult& result) {
 }
 
 // Evidence the runner leaves in the case folder: each party's SIPp files, the webhook log (once
-// parties ran) and the capture (when SIP was read back from it).
+// parties ran), the api log (for REST steps) and the capture (when SIP was read back from it).
 std::string evidence_html(const CaseResult& result) {
   std::vector<std::pair<std::string, std::string>> files;  // href, text
   const std::string dir = result.evidence_dir.empty() ? "" : result.evidence_dir + "/";
@@ -158,7 +158,9 @@ std::string evidence_html(const CaseResult& result) {
   const bool any_sip = std::any_of(result.timeline.events.begin(), result.timeline.events.end(),
                                    [](const Event& e) { return e.kind == Event::Kind::sip; });
   if (any_sip) files.emplace_back(dir + "case.pcap", "case.pcap");
-  if (!result.parties.empty()) files.emplace_back(dir + "webhook.log", "webhook.log");
+  if (!result.parties.empty() || !result.api.empty())
+    files.emplace_back(dir + "webhook.log", "webhook.log");
+  if (!result.api.empty()) files.emplace_back(dir + "api.log", "api.log");
   if (files.empty()) return "";
   std::string html = "<p class=\"evidence\">Evidence: ";
   for (std::size_t i = 0; i < files.size(); ++i)

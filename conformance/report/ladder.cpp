@@ -1,5 +1,6 @@
-// The per-case ladder diagram: lifelines for the parties, the target and the webhook server; one
-// row per timeline event so that order is readable even when times are microseconds apart.
+// The per-case ladder diagram: lifelines for the parties, the target, the webhook server and
+// (for cases with REST steps) the harness's REST client; one row per timeline event so that order
+// is readable even when times are microseconds apart.
 #include <algorithm>
 #include <set>
 
@@ -15,6 +16,9 @@ constexpr int kLeft = 86;     // room for the time labels
 constexpr int kColumn = 180;  // distance between lifelines
 constexpr int kTop = 58;      // below the column headers
 constexpr int kRow = 28;
+// The harness's REST client: a name no party can have (party names hold no blanks).
+constexpr std::string_view kRestColumn = "REST API";
+constexpr std::string_view kApiColour = "#2e7d32";
 
 std::string sip_name(const std::string& party, const std::string& address) {
   return party.empty() ? address : party;
@@ -34,7 +38,13 @@ std::vector<std::string> columns_of(const CaseResult& result) {
     }
     (caller ? callers : others).push_back(party.name);
   }
-  std::vector<std::string> columns = callers;
+  std::vector<std::string> columns;
+  // REST steps come from the harness like the callers' INVITEs: leftmost, arrows towards the
+  // target.
+  const bool rest = std::any_of(result.timeline.events.begin(), result.timeline.events.end(),
+                                [](const Event& e) { return e.kind == Event::Kind::api; });
+  if (rest) columns.emplace_back(kRestColumn);
+  columns.insert(columns.end(), callers.begin(), callers.end());
   columns.push_back("target");
   columns.insert(columns.end(), others.begin(), others.end());
   // Addresses no party claimed still get a lifeline rather than vanishing from the picture.
@@ -54,7 +64,18 @@ int column_x(const std::vector<std::string>& columns, const std::string& name) {
   return kLeft + kColumn / 2 + index * kColumn;
 }
 
+// "/2010-04-01/Accounts/AC…/Calls.json?x=1" -> "/Calls.json?x=1": the account is the profile's.
+std::string short_api_path(const std::string& path) {
+  constexpr std::string_view prefix = "/2010-04-01/Accounts/";
+  if (!path.starts_with(prefix)) return path;
+  const auto slash = path.find('/', prefix.size());
+  return slash == std::string::npos ? path : path.substr(slash);
+}
+
 std::string arrow_text(const Event& event) {
+  if (event.kind == Event::Kind::api)
+    return event.api.name + ": " + event.api.method + " " + short_api_path(event.api.path) +
+           " \u2192 " + std::to_string(event.api.status);
   if (event.kind == Event::Kind::webhook) {
     std::string text = event.webhook.method + " " + event.webhook.path;
     if (event.webhook.answered_status)
@@ -69,6 +90,9 @@ std::string arrow_text(const Event& event) {
 
 std::string tooltip(const Event& event, std::size_t index) {
   std::string text = "#" + std::to_string(index) + " at " + report::fixed3(event.time) + " s\n";
+  if (event.kind == Event::Kind::api)
+    return text + "api " + event.api.name + ": " + event.api.method + " " + event.api.path +
+           "\n\u2192 " + std::to_string(event.api.status) + " (the exchange is in api.log)";
   if (event.kind == Event::Kind::webhook) {
     text += event.webhook.method + " " + event.webhook.path +
             (event.webhook.query.empty() ? "" : "?" + event.webhook.query);
@@ -111,13 +135,17 @@ std::string row_svg(const Event& event, std::size_t index, int y,
                     const std::vector<std::string>& columns, const std::string& marker,
                     std::string_view highlight) {
   const bool webhook = event.kind == Event::Kind::webhook;
-  const int x1 =
-      column_x(columns, webhook ? "target" : sip_name(event.sip.from_party, event.sip.src));
-  const int x2 =
-      column_x(columns, webhook ? "webhook" : sip_name(event.sip.to_party, event.sip.dst));
+  const bool api = event.kind == Event::Kind::api;
+  const int x1 = column_x(columns, api       ? std::string(kRestColumn)
+                                   : webhook ? "target"
+                                             : sip_name(event.sip.from_party, event.sip.src));
+  const int x2 = column_x(columns, api       ? "target"
+                                   : webhook ? "webhook"
+                                             : sip_name(event.sip.to_party, event.sip.dst));
   const std::string colour = highlight == "failed"      ? "#c62828"
                              : highlight == "nonstrict" ? "#b26a00"
                              : webhook                  ? "#1f5fa8"
+                             : api                      ? std::string(kApiColour)
                                                         : "#333";
   const std::string width = highlight.empty() ? "1.2" : "2.4";
   const std::string cls =
@@ -173,6 +201,7 @@ std::string render_ladder_svg(const CaseResult& result) {
                     "\" font-family=\"sans-serif\" font-size=\"12\"><defs>";
   for (const auto& [suffix, colour] : {std::pair{"", "#333"},
                                        {"-webhook", "#1f5fa8"},
+                                       {"-api", kApiColour.data()},
                                        {"-failed", "#c62828"},
                                        {"-nonstrict", "#b26a00"}})
     svg += "<marker id=\"arrow-" + anchor + suffix +
@@ -190,7 +219,9 @@ std::string render_ladder_svg(const CaseResult& result) {
                                                                : "";
     const std::string marker =
         "arrow-" + anchor +
-        (highlight.empty() ? (events[i].kind == Event::Kind::webhook ? "-webhook" : "")
+        (highlight.empty() ? (events[i].kind == Event::Kind::webhook ? "-webhook"
+                              : events[i].kind == Event::Kind::api   ? "-api"
+                                                                     : "")
                            : "-" + std::string(highlight));
     svg += row_svg(events[i], i, kTop + static_cast<int>(i + 1) * kRow - 6, columns, marker,
                    highlight);

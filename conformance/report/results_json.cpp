@@ -56,6 +56,43 @@ Json webhook_event_json(const Event& event) {
   return out;
 }
 
+// On the timeline an api step is its label and request line; the full exchange is in "api".
+Json api_event_json(const Event& event) {
+  const ApiEvent& api = event.api;
+  Json out = Json::object();
+  out.set("time", rounded(event.time, 1e6)).set("kind", "api").set("label", event.label());
+  out.set("name", api.name)
+      .set("method", api.method)
+      .set("path", api.path)
+      .set("status", api.status);
+  return out;
+}
+
+Json event_json(const Event& event) {
+  switch (event.kind) {
+    case Event::Kind::sip:
+      return sip_event_json(event);
+    case Event::Kind::webhook:
+      return webhook_event_json(event);
+    case Event::Kind::api:
+      return api_event_json(event);
+  }
+  return sip_event_json(event);
+}
+
+// One REST step as sent and answered; times are seconds since 1970, rounded to the millisecond.
+Json api_exchange_json(const ApiEvent& api) {
+  Json out = Json::object();
+  out.set("name", api.name).set("method", api.method).set("path", api.path);
+  out.set("form", pairs_json(api.form))
+      .set("authorization", api.authorization)
+      .set("sent", api.sent);
+  out.set("status", api.status).set("body", api.body).set("error", api.error);
+  out.set("sent_epoch", rounded(api.sent_epoch, 1e3))
+      .set("answered_epoch", rounded(api.answered_epoch, 1e3));
+  return out;
+}
+
 Json check_json(const CheckResult& check) {
   Json out = Json::object();
   out.set("name", check.name).set("verdict", to_string(check.verdict));
@@ -84,9 +121,9 @@ Json case_json(const CaseResult& result) {
   Json checks = Json::array();
   for (const auto& check : result.checks) checks.push_back(check_json(check));
   Json timeline = Json::array();
-  for (const auto& event : result.timeline.events)
-    timeline.push_back(event.kind == Event::Kind::sip ? sip_event_json(event)
-                                                      : webhook_event_json(event));
+  for (const auto& event : result.timeline.events) timeline.push_back(event_json(event));
+  Json api = Json::array();
+  for (const auto& exchange : result.api) api.push_back(api_exchange_json(exchange));
   Json out = Json::object();
   out.set("id", result.id).set("title", result.title).set("behaviours", std::move(behaviours));
   out.set("verdict", to_string(result.verdict)).set("reason", result.reason);
@@ -94,6 +131,7 @@ Json case_json(const CaseResult& result) {
       .set("expected_failure", result.expected_failure);
   out.set("evidence_dir", result.evidence_dir).set("parties", std::move(parties));
   out.set("checks", std::move(checks)).set("timeline", std::move(timeline));
+  if (!result.api.empty()) out.set("api", std::move(api));  // only cases with REST steps
   return out;
 }
 
@@ -249,7 +287,17 @@ Event read_event(const Json& json, std::string path, std::string& error) {
     hook.answered_status = static_cast<int>(reader.integer("answered_status"));
     return event;
   }
-  if (kind != "sip" && reader.ok()) reader.problem("kind", "expected \"sip\" or \"webhook\"");
+  if (kind == "api") {
+    event.kind = Event::Kind::api;
+    event.api.name = reader.string("name");
+    event.api.method = reader.string("method");
+    event.api.path = reader.string("path");
+    event.api.status = static_cast<int>(reader.integer("status"));
+    event.api.sent = true;
+    return event;
+  }
+  if (kind != "sip" && reader.ok())
+    reader.problem("kind", "expected \"sip\", \"webhook\" or \"api\"");
   SipEvent& sip = event.sip;
   sip.src = reader.string("src");
   sip.dst = reader.string("dst");
@@ -266,6 +314,23 @@ Event read_event(const Json& json, std::string path, std::string& error) {
   sip.malformed = reader.boolean("malformed");
   sip.headers = read_pairs(reader, "headers");
   return event;
+}
+
+ApiEvent read_api_exchange(const Json& json, std::string path, std::string& error) {
+  FieldReader reader(json, std::move(path), error);
+  ApiEvent api;
+  api.name = reader.string("name");
+  api.method = reader.string("method");
+  api.path = reader.string("path");
+  api.form = read_pairs(reader, "form");
+  api.authorization = reader.string("authorization");
+  api.sent = reader.boolean("sent");
+  api.status = static_cast<int>(reader.integer("status"));
+  api.body = reader.string("body");
+  api.error = reader.string("error");
+  api.sent_epoch = reader.number("sent_epoch");
+  api.answered_epoch = reader.number("answered_epoch");
+  return api;
 }
 
 CheckResult read_check(const Json& json, std::string path, std::string& error) {
@@ -312,6 +377,11 @@ CaseResult read_case(const Json& json, std::string path, std::string& error) {
   const auto& events = reader.array("timeline");
   for (std::size_t i = 0; i < events.size(); ++i)
     result.timeline.events.push_back(read_event(events[i], reader.child("timeline", i), error));
+  if (json.find("api") != nullptr) {  // written only for cases with REST steps
+    const auto& api = reader.array("api");
+    for (std::size_t i = 0; i < api.size(); ++i)
+      result.api.push_back(read_api_exchange(api[i], reader.child("api", i), error));
+  }
   return result;
 }
 

@@ -12,6 +12,12 @@ std::string render_timeline_text(const CaseResult& result) {
   for (const auto& party : result.parties)
     out += "  " + party.name + " at " + party.address + " exit " + std::to_string(party.exit_code) + ": " +
            (party.command.empty() ? "(no process)" : party.command) + "\n";
+  if (!result.api.empty()) out += "\napi steps:\n";
+  for (const auto& step : result.api)
+    out += "  " + step.name + ": " + step.method + " " + step.path + " -> " +
+           (step.status ? std::to_string(step.status)
+                        : (step.sent ? "no answer: " : "not sent: ") + step.error) +
+           "\n";
   out += "\ntimeline:\n";
   char time[32];
   for (const auto& event : result.timeline.events) {
@@ -20,6 +26,8 @@ std::string render_timeline_text(const CaseResult& result) {
     if (event.kind == Event::Kind::sip)
       out += "   " + event.sip.src + " -> " + event.sip.dst + " " + event.sip.transport + "  Call-ID " +
              event.sip.call_id + (event.sip.malformed ? "  MALFORMED" : "");
+    else if (event.kind == Event::Kind::api)
+      out += "   " + event.api.method + " " + event.api.path + "  (api.log has the exchange)";
     else
       out += " -> " + std::to_string(event.webhook.answered_status) +
              (event.webhook.signature_valid ? "" : "  (signature invalid)");

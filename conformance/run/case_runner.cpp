@@ -17,6 +17,7 @@
 
 #include "check/checker.h"
 #include "report/report.h"
+#include "run/api_steps.h"
 #include "run/fill.h"
 #include "sipp/capture.h"
 #include "sipp/sipp_runner.h"
@@ -116,12 +117,20 @@ std::optional<std::string> missing_domain_role(const Case& test, const TargetPro
     for (const auto& param : request.params) texts.push_back(param.value);
   for (const auto& wire : test.expect.wire)
     if (wire.equals) texts.push_back(*wire.equals);
+  for (const auto& step : test.api) {
+    texts.push_back(step.path);
+    for (const auto* pairs : {&step.form, &step.query, &step.after_params})
+      for (const auto& [name, value] : *pairs) texts.push_back(value);
+    for (const auto& check : step.json) texts.push_back(check.value);
+  }
   for (auto text : texts) {
     for (std::size_t open = text.find("{{"); open != std::string_view::npos; open = text.find("{{", open + 2)) {
       const auto close = text.find("}}", open);
       const auto name = text.substr(open + 2, close == std::string_view::npos ? 0 : close - open - 2);
       const auto colon = name.find(':');
-      if (colon == std::string_view::npos || name.starts_with("fill:") || name.starts_with("host:")) continue;
+      if (colon == std::string_view::npos || name.starts_with("fill:") ||
+          name.starts_with("host:") || name.starts_with("api:"))
+        continue;
       const auto role = name.substr(colon + 1);
       if (name.starts_with("application:") ? !target.application_for(role) : !target.domain_for(role))
         return std::string(name.starts_with("application:") ? name : role);
@@ -201,8 +210,10 @@ std::string label_of(const std::string& address, const std::vector<PartyPlan>& p
   return "target";
 }
 
-Timeline build_timeline(const std::vector<CapturedSip>& sip, const std::vector<RecordedRequest>& requests,
-                        const std::vector<PartyPlan>& plans, double origin) {
+Timeline build_timeline(const std::vector<CapturedSip>& sip,
+                        const std::vector<RecordedRequest>& requests,
+                        const std::vector<ApiEvent>& api, const std::vector<PartyPlan>& plans,
+                        double origin) {
   Timeline timeline;
   for (const auto& captured : sip) {
     Event e;
@@ -218,6 +229,14 @@ Timeline build_timeline(const std::vector<CapturedSip>& sip, const std::vector<R
     e.time = request.epoch - origin;
     e.kind = Event::Kind::webhook;
     e.webhook = request.event;
+    timeline.events.push_back(std::move(e));
+  }
+  for (const auto& exchange : api) {  // an answer is an event when it arrives
+    if (exchange.status == 0) continue;
+    Event e;
+    e.time = exchange.answered_epoch - origin;
+    e.kind = Event::Kind::api;
+    e.api = exchange;
     timeline.events.push_back(std::move(e));
   }
   timeline.sort();
@@ -238,6 +257,47 @@ void write_evidence(const std::string& folder, const CaseResult& result) {
   std::ofstream(folder + "/verdict.json") << render_case_json(result);
   std::ofstream(folder + "/timeline.txt") << render_timeline_text(result);
 }
+
+// The case's REST steps on a thread of their own, beside the SIPp parties; their answers
+// extend the substitutions the checks are judged with.
+class ApiThread {
+ public:
+  ApiThread(const Case& test, const CaseEnvironment& env, const std::string& token,
+            std::map<std::string, std::string> substitutions, double deadline_epoch)
+      : substitutions_(std::move(substitutions)) {
+    if (test.api.empty()) return;
+    ApiStepSettings settings;
+    settings.host = env.target->rest->host;
+    settings.port = env.target->rest->port;
+    settings.account_sid = env.target->account_sid;
+    settings.auth_token = env.target->auth_token;
+    settings.deadline_epoch = deadline_epoch;
+    MockServer* mock = env.mock;
+    settings.webhooks_seen = [mock, token] {
+      std::vector<WebhookEvent> seen;
+      for (auto& request : mock->requests_of(token)) seen.push_back(std::move(request.event));
+      return seen;
+    };
+    thread_ = std::thread([this, &test, settings] {
+      exchanges_ = run_api_steps(test.api, settings, substitutions_);
+    });
+  }
+  ~ApiThread() { join(); }
+  ApiThread(const ApiThread&) = delete;
+  ApiThread& operator=(const ApiThread&) = delete;
+
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  // After join(): what each step got, and the substitutions with the answers added.
+  const std::vector<ApiEvent>& exchanges() const { return exchanges_; }
+  const std::map<std::string, std::string>& substitutions() const { return substitutions_; }
+
+ private:
+  std::map<std::string, std::string> substitutions_;
+  std::vector<ApiEvent> exchanges_;
+  std::thread thread_;
+};
 
 CaseResult harness_error(CaseResult result, std::string why, const std::string& folder = {}) {
   result.verdict = Verdict::harness_error;
@@ -266,6 +326,11 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
       result.reason = "target lacks capability '" + capability + "'";
       return result;
     }
+  }
+  if (!test.api.empty() && !env.target->rest) {
+    result.verdict = Verdict::skip;
+    result.reason = "target profile has no rest address";
+    return result;
   }
   if (auto role = missing_domain_role(test, *env.target)) {
     result.verdict = Verdict::skip;
@@ -356,6 +421,9 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
     launch(i);
     if (processes[i] && !await_bound(plans[i], 5)) start_error = plans[i].party->name + ": never bound its port";
   }
+  // REST steps start once the callees listen (a created call may dial one), beside the callers.
+  std::optional<ApiThread> api;
+  if (start_error.empty()) api.emplace(test, env, token, context.substitutions, origin + timeout);
   for (std::size_t i = 0; i < plans.size() && start_error.empty(); ++i)
     if (plans[i].party->calls_target) launch(i);
 
@@ -373,6 +441,12 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
     }
     result.parties.push_back(std::move(party));
   }
+  if (api) {
+    api->join();
+    result.api = api->exchanges();
+    context.substitutions = api->substitutions();
+    std::ofstream(folder + "/api.log") << render_api_log(result.api, origin);
+  }
   await_quiet(*env.mock, token, 0.3, 3 * env.timeout_scale);
   if (capture) capture->stop();
   result.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -388,13 +462,13 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
     if (!read) return harness_error(std::move(result), "reading the capture: " + read.error().message, folder);
     sip = std::move(*read);
   }
-  result.timeline = build_timeline(sip, requests, plans, origin);
+  result.timeline = build_timeline(sip, requests, result.api, plans, origin);
   if (capture && !test.expect.rtp.empty()) {  // a second tshark pass, only when a case asks
     auto rtp = read_rtp(folder + "/case.pcap");
     if (!rtp) return harness_error(std::move(result), "reading RTP from the capture: " + rtp.error().message, folder);
     result.timeline.rtp = label_rtp(*rtp, plans, origin);
   }
-  result.checks = evaluate(context, result.timeline, result.parties);
+  result.checks = evaluate(context, result.timeline, result.parties, result.api);
   result.verdict = case_verdict(result.checks);
   write_evidence(folder, result);
   return result;

@@ -91,7 +91,7 @@ std::string url_base(const std::string& url) {
 
 // sipref's config (reference/config/example.yaml): one account, the profile's edges on the
 // ingress port, the edge holding the ingress address as `listen`, one domain -> voice_url (and
-// <base>/fallback as its fallback URL).
+// <base>/fallback as its fallback URL), and the profile's REST address as `rest` when it has one.
 Result<std::string> sipref_config(const TargetProfile& profile, const std::string& voice_url) {
   const EdgeRange* listen = nullptr;
   for (const auto& edge : profile.edges)
@@ -145,6 +145,12 @@ Result<std::string> sipref_config(const TargetProfile& profile, const std::strin
   write_applications(out, profile, url_base(voice_url));
   if (!profile.deviations.empty()) {  // sipref's self-test mistakes (sipref --list-deviations)
     out << YAML::Key << "deviations" << YAML::Value << YAML::Flow << profile.deviations;
+  }
+  if (profile.rest) {  // sipref serves its REST API (and /metrics) there [api.*]
+    out << YAML::Key << "rest" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "address" << YAML::Value << profile.rest->host;
+    out << YAML::Key << "port" << YAML::Value << profile.rest->port;
+    out << YAML::EndMap;
   }
   if (profile.pstn_gateway) {
     out << YAML::Key << "pstn_gateway" << YAML::Value << YAML::Flow << YAML::BeginMap;

@@ -160,6 +160,21 @@ Result<void> read_pstn_gateway(const Reader& r, const YAML::Node& node, TargetPr
   return {};
 }
 
+Result<void> read_rest(const Reader& r, const YAML::Node& node, TargetProfile& profile) {
+  if (auto ok = r.expect_map(node, "rest"); !ok) return ok;
+  if (auto ok = r.known_keys(node, {"host", "port"}, "rest"); !ok) return ok;
+  if (!node["host"] || !node["port"]) return r.error_at(node, "rest needs host and port");
+  auto host = r.text(node["host"], "rest.host");
+  if (!host) return std::unexpected(host.error());
+  std::uint32_t ignored = 0;
+  if (!parse_ipv4(*host, ignored))
+    return r.error_at(node["host"], "rest.host must be an IPv4 address");
+  auto port = r.port(node["port"], "rest.port", false);
+  if (!port) return std::unexpected(port.error());
+  profile.rest = RestAddress{*host, *port};
+  return {};
+}
+
 Result<void> read_managed(const Reader& r, const YAML::Node& node, TargetProfile& profile) {
   if (auto ok = r.expect_map(node, "managed"); !ok) return ok;
   if (auto ok = r.known_keys(node, {"command", "args"}, "managed"); !ok) return ok;
@@ -312,11 +327,11 @@ Result<void> read_profile_applications(const Reader& r, const YAML::Node& node, 
 
 Result<void> read_top(const Reader& r, const YAML::Node& root, TargetProfile& profile) {
   if (auto ok = r.expect_map(root, "a target profile"); !ok) return ok;
-  if (auto ok = r.known_keys(root,
-                             {"name", "ingress", "domain", "reference", "managed", "harness",
-                              "edges", "capabilities", "account", "voice_url_note", "pstn_gateway",
-                              "domains", "applications"},
-                             "the profile");
+  if (auto ok = r.known_keys(
+          root,
+          {"name", "ingress", "domain", "reference", "managed", "harness", "edges", "capabilities",
+           "account", "voice_url_note", "pstn_gateway", "domains", "applications", "rest"},
+          "the profile");
       !ok)
     return ok;
   for (const char* key : {"name", "ingress", "domain", "account"})
@@ -363,6 +378,12 @@ Result<TargetProfile> read_profile(const Reader& r, const YAML::Node& root) {
     if (auto ok = read_profile_domains(r, root["domains"], profile); !ok) return std::unexpected(ok.error());
   if (root["applications"])
     if (auto ok = read_profile_applications(r, root["applications"], profile); !ok) return std::unexpected(ok.error());
+  if (root["rest"])
+    if (auto ok = read_rest(r, root["rest"], profile); !ok) return std::unexpected(ok.error());
+  if (profile.has("rest-api") && !profile.rest)
+    return r.error_at(
+        root,
+        "capability rest-api needs rest: { host, port } (where the target serves its REST API)");
   if (profile.has("registration") && !profile.domain_for("registration"))
     return r.error_at(root, "capability registration needs domains.registration (where cases REGISTER)");
   if (profile.has("pstn") && !profile.pstn_gateway)

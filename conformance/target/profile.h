@@ -50,6 +50,13 @@ struct ProfileApplication {
   std::string sid;  // AP + 32 lower-case hex
 };
 
+// Where the target serves its REST API [api.*] (capability rest-api): plain HTTP, paths under
+// /2010-04-01/Accounts/<account sid>/, Basic auth with the profile's account.
+struct RestAddress {
+  std::string host;  // IPv4
+  std::uint16_t port = 0;
+};
+
 struct TargetProfile {
   std::string name;
   std::string ingress_host;  // where callers send their INVITEs
@@ -63,6 +70,8 @@ struct TargetProfile {
   std::vector<EdgeRange> edges;
   std::vector<std::string> capabilities;
   std::optional<FixedAddress> pstn_gateway;  // capability `pstn`: where <Number> legs go
+  // `rest: { host, port }`: capability rest-api needs it; a managed target is told to listen there.
+  std::optional<RestAddress> rest;
   std::vector<std::string> deviations;  // not read from YAML: set by `sipconform selftest`
   std::vector<ProfileDomain> domains;        // `domains:`; capability registration needs one
   std::vector<ProfileApplication> applications;  // `applications:` [app.*]

@@ -12,6 +12,7 @@
 #include "cases/case_loader.h"
 #include "cases/catalogue.h"
 #include "cases/lint.h"
+#include "cases/selector.h"
 
 namespace sipconform {
 namespace {
@@ -280,6 +281,144 @@ TEST(CaseLoaderErrors, BadPayloadAndOrderBounds) {
                     "8:7", "at_least_ms is greater than at_most_ms");
 }
 
+// ---- api steps [api.*] -------------------------------------------------------------------------
+
+TEST(CaseLoader, ApiStepsEveryField) {
+  const auto loaded = load_case(kData + "/valid/api/calls-create.yaml");
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  ASSERT_EQ(loaded->api.size(), 4u);
+  const ApiStep& create = loaded->api[0];
+  EXPECT_EQ(create.name, "create");
+  EXPECT_EQ(create.method, "POST");
+  EXPECT_EQ(create.path, "/Calls.json");
+  EXPECT_EQ(create.auth, ApiStep::Auth::account);
+  EXPECT_EQ(create.level, Level::ref);
+  EXPECT_FALSE(create.after_webhook.has_value());
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(create.form, (Pairs{{"To", "sip:{{token}}@{{callee}}"},
+                                {"From", "+15005550006"},
+                                {"Url", "{{webhook}}/voice"},
+                                {"StatusCallback", "{{webhook}}/status"},
+                                {"StatusCallbackEvent", "initiated"},
+                                {"StatusCallbackEvent", "ringing"},
+                                {"StatusCallbackEvent", "answered"},
+                                {"StatusCallbackEvent", "completed"}}));
+  EXPECT_EQ(create.status, 201);
+  ASSERT_EQ(create.json.size(), 4u);
+  EXPECT_EQ(create.json[0].name, "status");
+  EXPECT_EQ(create.json[0].op, ParamCheck::Op::equals);
+  EXPECT_EQ(create.json[0].value, "queued");
+  EXPECT_EQ(create.json[1].op, ParamCheck::Op::matches);
+  EXPECT_EQ(create.json[3].op, ParamCheck::Op::absent);
+  EXPECT_EQ(create.where.line, 12);
+
+  const ApiStep& fetch = loaded->api[1];
+  EXPECT_EQ(fetch.name, "step2") << "an unnamed step is step<N>";
+  EXPECT_EQ(fetch.after_webhook, "/voice");
+  EXPECT_EQ(fetch.after_params,
+            (Pairs{{"CallStatus", "in-progress"}, {"CallSid", "{{api:create.sid}}"}}));
+  EXPECT_EQ(fetch.path, "/Calls/{{api:create.sid}}.json");
+  EXPECT_EQ(fetch.level, Level::doc);
+
+  const ApiStep& list = loaded->api[2];
+  EXPECT_EQ(list.query, (Pairs{{"To", "sip:{{token}}@{{callee}}"}}));
+  EXPECT_FALSE(list.status.has_value());
+  EXPECT_EQ(list.counts, (std::vector<std::pair<std::string, int>>{{"calls", 1}}));
+  EXPECT_EQ(list.json.at(0).name, "calls.0.sid");
+
+  EXPECT_EQ(loaded->api[3].auth, ApiStep::Auth::none);
+  EXPECT_EQ(loaded->api[3].method, "DELETE");
+  EXPECT_EQ(loaded->expect.order.at(0).first, "api create");
+  EXPECT_TRUE(lint_references(*loaded).empty());
+}
+
+TEST(CaseLoader, ApiStepsAloneMakeACase) {
+  const auto loaded = load_case(
+      write_file("api/x.yaml", kHead + "requires: [rest-api]\napi:\n  - { method: GET, path: "
+                                       "/Applications.json, auth: wrong-token, "
+                                       "expect: { status: 401 } }\n  - { method: GET, path: "
+                                       "/Applications.json, auth: other-account }\n"));
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  ASSERT_EQ(loaded->api.size(), 2u);
+  EXPECT_EQ(loaded->api[0].auth, ApiStep::Auth::wrong_token);
+  EXPECT_EQ(loaded->api[1].auth, ApiStep::Auth::other_account);
+  EXPECT_EQ(loaded->api[1].name, "step2");
+  EXPECT_TRUE(loaded->parties.empty());
+}
+
+TEST(CaseLoaderErrors, ApiSteps) {
+  const std::string api = kHead + "requires: [rest-api]\napi:\n";
+  const std::string get = "  - { method: GET, path: /Calls.json";
+  expect_case_error(api + get + ", colour: red }\n", "6:39",
+                    "unknown key 'colour' in api step 1 (allowed: name, after,");
+  expect_case_error(api + "  - { path: /Calls.json }\n", "6:5",
+                    "api step 1 is missing the required key 'method'");
+  expect_case_error(api + "  - { method: PUT, path: /Calls.json }\n", "6:15",
+                    "bad value 'PUT' for method: expected GET or POST or DELETE");
+  expect_case_error(
+      api + get + ", auth: admin }\n", "6:45",
+      "bad value 'admin' for auth: expected account or none or wrong-token or other-account");
+  expect_case_error(api + get + ", expect: { status: 600 } }\n", "6:57",
+                    "expect.status must be a whole number from 100 to 599, not '600'");
+  expect_case_error(api + get + ", expect: { body: x } }\n", "6:49",
+                    "unknown key 'body' in api expect");
+  expect_case_error(api + get + ", form: { To: x } }\n", "6:45",
+                    "form is sent only with POST; GET takes query");
+  expect_case_error(api + "  - { method: GET, path: Calls.json }\n", "6:26",
+                    "api path 'Calls.json' must start with '/'");
+  expect_case_error(api + get + ", name: \"my step\" }\n", "6:45",
+                    "api step name 'my step' must start with a letter");
+  expect_case_error(api + get + ", name: a }\n" + get + ", name: a }\n", "7:45",
+                    "api step name 'a' is used twice");
+  expect_case_error(api + get + ", name: step2 }\n" + get + " }\n", "7:5",
+                    "api step name 'step2' is used twice");
+  expect_case_error(api + get + ", query: { To: [] } }\n", "6:52",
+                    "query 'To' must list at least one value");
+  expect_case_error(api + get + ", expect: { json: { calls..sid: x } } }\n", "6:57",
+                    "json path 'calls..sid' must be dotted names or indexes");
+  expect_case_error(api + get + ", expect: { count: { calls: many } } }\n", "6:65",
+                    "count of calls must be a whole number from 0 to 100000, not 'many'");
+  expect_case_error(api + get + ", after: { webhook: /voice, params: { A: { matches: x } } } }\n",
+                    "6:78", "after param 'A' (an exact value) must be text, not a map");
+  expect_case_error(api + get + ", after: { step: a } }\n", "6:48",
+                    "unknown key 'step' in after (allowed: webhook, params)");
+  expect_case_error(kHead + "api: []\n", "4:6", "api must list at least one step");
+}
+
+TEST(CaseLoaderErrors, ApiPlaceholdersNameEarlierSteps) {
+  const std::string api = kHead + "requires: [rest-api]\napi:\n";
+  // A step's request may use only the answers of the steps before it …
+  expect_case_error(api + "  - { name: a, method: GET, path: \"/Calls/{{api:a.sid}}.json\" }\n",
+                    "6:35",
+                    "placeholder '{{api:a.sid}}' names no earlier api step (earlier steps: none)");
+  expect_case_error(
+      api +
+          "  - { method: POST, path: /Calls.json, form: { To: \"{{api:later.to}}\" } }\n"
+          "  - { name: later, method: GET, path: /Calls.json }\n",
+      "6:52", "names no earlier api step");
+  expect_case_error(api + "  - { name: a, method: GET, path: \"/Calls/{{api:a}}.json\" }\n", "6:35",
+                    "malformed placeholder '{{api:a}}': write {{api:STEP.field}}");
+  // … its own expectations and the case's also its own; webhook bodies none at all.
+  const auto loaded = load_case(write_file(
+      "api/x.yaml", api + "  - { name: a, method: GET, path: /Calls.json, expect: { json: { uri: "
+                          "\"/Calls/{{api:a.sid}}.json\" } } }\nexpect:\n  order: [ [ \"api a\", "
+                          "before, \"api a\" ] ]\n"));
+  EXPECT_TRUE(loaded.has_value()) << loaded.error().message;
+  expect_case_error(
+      kHead +
+          "webhooks:\n  /voice: \"<Response>{{api:a.sid}}</Response>\"\n"
+          "requires: [rest-api]\napi:\n  - { name: a, method: GET, path: /Calls.json }\n",
+      "5:11", "names no earlier api step");
+  expect_case_error(api +
+                        "  - { name: a, method: GET, path: /Calls.json }\nexpect:\n  order: [ [ "
+                        "\"api b\", before, \"api a\" ] ]\n",
+                    "8:14", "unknown api step 'b' in selector 'api b' (steps: a)");
+  expect_case_error(api +
+                        "  - { name: a, method: GET, path: /Calls.json }\nexpect:\n  wire: [ { "
+                        "message: \"api a\", count: 1 } ]\n",
+                    "8:22", "a wire expectation selects SIP messages, not api steps");
+}
+
 // ---- loader errors, each with its position ---------------------------------------------------
 
 TEST(CaseLoaderErrors, UnknownKeyAtTopLevel) {
@@ -305,7 +444,7 @@ TEST(CaseLoaderErrors, MissingRequiredKey) {
 }
 
 TEST(CaseLoaderErrors, NeitherWebhooksNorParties) {
-  expect_case_error(kHead, "1:1", "the case needs webhooks, parties or both");
+  expect_case_error(kHead, "1:1", "the case needs webhooks, parties or api steps");
 }
 
 TEST(CaseLoaderErrors, WrongTypes) {
@@ -467,6 +606,72 @@ TEST(Selectors, Syntax) {
         "caller <- 7xx", "caller <- 2x", "webhook post /voice", "webhook POST voice"}) {
     EXPECT_NE(selector_problem(bad, parties), std::nullopt) << bad;
   }
+}
+
+TEST(Selectors, ApiSteps) {
+  const NameSet parties = {"caller"};
+  const NameSet steps = {"create", "step2"};
+  for (const char* good : {"api create", "api step2", "api  create"})
+    EXPECT_EQ(selector_problem(good, parties, steps), std::nullopt) << good;
+  for (const char* bad : {"api", "api create now", "api 2create", "api cre.ate", "api fetch"})
+    EXPECT_NE(selector_problem(bad, parties, steps), std::nullopt) << bad;
+  auto parsed = parse_selector("api create");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->kind, Selector::Kind::api);
+  EXPECT_EQ(parsed->api_step, "create");
+}
+
+TEST(Placeholders, ApiStepAnswers) {
+  const NameSet parties = {"callee"};
+  const NameSet steps = {"create"};
+  EXPECT_EQ(
+      placeholder_problem("/Calls/{{api:create.sid}}.json {{api:create.subresource_uris.events}} "
+                          "{{api:create.calls.0.sid}}",
+                          parties, steps),
+      std::nullopt);
+  EXPECT_NE(placeholder_problem("{{api:create.sid}}", parties), std::nullopt) << "no step known";
+  EXPECT_NE(placeholder_problem("{{api:fetch.sid}}", parties, steps), std::nullopt);
+  EXPECT_NE(placeholder_problem("{{api:create}}", parties, steps), std::nullopt);
+  EXPECT_NE(placeholder_problem("{{api:create.}}", parties, steps), std::nullopt);
+  EXPECT_NE(placeholder_problem("{{api:create..sid}}", parties, steps), std::nullopt);
+}
+
+TEST(Lint, ApiStepsNeedRestApiAndEarlierSteps) {
+  Case test;
+  test.id = "api/x";
+  test.where = {"x.yaml", 1, 1};
+  ApiStep create;
+  create.name = "create";
+  create.method = "POST";
+  create.path = "/Calls/{{api:fetch.sid}}.json";
+  create.where = {"x.yaml", 5, 5};
+  test.api.push_back(create);
+  ApiStep fetch = create;
+  fetch.name = "fetch";
+  fetch.path = "/Calls/{{api:create.sid}}.json";
+  fetch.where = {"x.yaml", 6, 5};
+  test.api.push_back(fetch);
+  test.api.push_back(fetch);
+  test.api.back().where = {"x.yaml", 7, 5};
+  std::vector<std::string> texts;
+  for (const auto& issue : lint_references(test)) texts.push_back(issue.to_string());
+  EXPECT_EQ(
+      texts,
+      (std::vector<std::string>{
+          "x.yaml:5:5: error: placeholder '{{api:fetch.sid}}' names no earlier api step (earlier "
+          "steps: none)",
+          "x.yaml:7:5: error: api step name 'fetch' is used twice"}));
+  const Catalogue catalogue;
+  const auto has = [&](const std::string& text) {
+    const auto issues = lint({test}, catalogue, kData + "/scenarios", false);
+    return std::any_of(issues.begin(), issues.end(),
+                       [&](const LintIssue& i) { return i.to_string() == text; });
+  };
+  const std::string needs =
+      "x.yaml:5:5: error: the case has api steps but does not require rest-api";
+  EXPECT_TRUE(has(needs));
+  test.requirements = {"rest-api"};
+  EXPECT_FALSE(has(needs));
 }
 
 TEST(Placeholders, BuiltinsAndParties) {

@@ -48,6 +48,7 @@ TargetProfile test_profile(const std::string& command, std::uint16_t port = 5160
   profile.ingress_host = "127.0.9.31";
   profile.ingress_port = port;
   profile.edges = {{"ashburn", {"127.0.9.31/32"}}, {"dublin", {"127.0.9.32/32"}}};
+  profile.rest = RestAddress{"127.0.9.39", port};  // the REST API beside them, on TCP
   return profile;
 }
 
@@ -82,8 +83,11 @@ TEST_F(ManagedTargetTest, StartsSiprefWhichAnswersOptionsAndStops) {
           "name: conformance.sip.twilio.local", "sid: ACc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0",
           "dublin: {address: 127.0.9.32, udp_port: 5160, tcp_port: 5160}",
           // [app.*] the profile's Apps, each on its own path of the mock server
-          "voice_url: http://127.0.0.1:18099/app/same", "voice_url: http://127.0.0.1:18099/app/private",
-          "public_application_connect_enabled: true"})
+          "voice_url: http://127.0.0.1:18099/app/same",
+          "voice_url: http://127.0.0.1:18099/app/private",
+          "public_application_connect_enabled: true",
+          // [api.*] where sipref serves its REST API
+          "rest: {address: 127.0.9.39, port: 5160}"})
       EXPECT_NE(config.find(wanted), std::string::npos) << wanted << " in\n" << config;
     // sipref's own loader is the judge of the generated file.
     auto check = boost::process::system(sipref_, "--check", (dir / "target.yaml").string(),

@@ -110,7 +110,7 @@ TEST_F(ProfileErrors, NameFileLineAndColumn) {
       {kHead + "colour: red\n",
        "F:5:1: unknown key 'colour' in the profile (expected one of: name, ingress, domain, "
        "reference, managed, harness, edges, capabilities, account, voice_url_note, pstn_gateway, "
-       "domains, applications)"},
+       "domains, applications, rest)"},
       {kHead + "name: again\n", "F:5:1: key 'name' appears twice in the profile"},
       {"name: t\ndomain: d\ningress: {host: h}\n", "F:1:1: the profile needs 'account'"},
       {kHead + "reference: yes\n", "F:5:12: reference must be true or false"},
@@ -137,7 +137,8 @@ TEST_F(ProfileErrors, NameFileLineAndColumn) {
       {"name: t\ndomain: d\ningress: {host: h, port: 0}\naccount: {sid: ACXYZ, auth_token: t}\n",
        "F:3:26: ingress.port must be a port number (1..65535)"},
       {"name: [unclosed\n", "F:2:1: end of sequence flow not found"},
-      {kHead + "pstn_gateway: {host: gw.example.com}\n", "F:5:22: pstn_gateway.host must be an IPv4 address"},
+      {kHead + "pstn_gateway: {host: gw.example.com}\n",
+       "F:5:22: pstn_gateway.host must be an IPv4 address"},
       {kHead + "pstn_gateway: {port: 5060}\n", "F:5:15: pstn_gateway needs a host"},
       {kHead + "capabilities: [pstn]\n",
        "F:1:1: capability pstn needs pstn_gateway (where the target sends <Number> legs)"},
@@ -202,6 +203,37 @@ TEST_F(ProfileErrors, ApplicationsByRole) {
        "F:5:79: applications.public.sid repeats applications.same"},
   };
   for (const auto& [yaml, error] : rows) EXPECT_EQ(error_of(kHead + yaml), error) << yaml;
+}
+
+// [api.*] where the target serves its REST API; capability rest-api needs it.
+TEST_F(ProfileErrors, RestAddress) {
+  auto profile = load_profile(
+      write(kHead + "rest: {host: 127.0.1.9, port: 8080}\ncapabilities: [rest-api]\n"));
+  ASSERT_TRUE(profile) << profile.error().message;
+  ASSERT_TRUE(profile->rest);
+  EXPECT_EQ(profile->rest->host, "127.0.1.9");
+  EXPECT_EQ(profile->rest->port, 8080);
+  EXPECT_FALSE(load_profile(write(kHead))->rest) << "no REST API unless the profile names it";
+  const std::vector<std::pair<std::string, std::string>> rows{
+      {"capabilities: [rest-api]\n",
+       "F:1:1: capability rest-api needs rest: { host, port } (where the target serves its REST "
+       "API)"},
+      {"rest: {host: api.example.com, port: 80}\n", "F:5:14: rest.host must be an IPv4 address"},
+      {"rest: {host: 127.0.1.9, port: 0}\n", "F:5:31: rest.port must be a port number (1..65535)"},
+      {"rest: {host: 127.0.1.9}\n", "F:5:7: rest needs host and port"},
+      {"rest: {host: 127.0.1.9, port: 80, tls: true}\n",
+       "F:5:35: unknown key 'tls' in rest (expected one of: host, port)"},
+  };
+  for (const auto& [yaml, error] : rows) EXPECT_EQ(error_of(kHead + yaml), error) << yaml;
+}
+
+TEST(Profile, ReferenceFixtureServesRestBesideItsEdges) {
+  auto profile = load_profile(kTargets + "reference.yaml");
+  ASSERT_TRUE(profile) << profile.error().message;
+  ASSERT_TRUE(profile->rest);
+  EXPECT_EQ(profile->rest->host, "127.0.1.9") << "not one of the edges' addresses";
+  for (const auto& edge : profile->edges)
+    EXPECT_FALSE(in_cidrs(profile->rest->host, edge.cidrs)) << edge.edge;
 }
 
 TEST(Profile, MissingFileIsNamed) {

@@ -414,6 +414,89 @@ TEST(Ladder, ColumnsArrowsAndHighlight) {
   EXPECT_NE(lenient.find("<g class=\"event nonstrict\" data-event=\"4\">"), std::string::npos);
 }
 
+// [api.*] A case with REST steps: one answered (on the timeline), one never sent.
+CaseResult api_case() {
+  CaseResult result = call_case("api/calls-create", Verdict::fail, {"api.calls.create"});
+  ApiEvent create;
+  create.name = "create";
+  create.method = "POST";
+  create.path = "/2010-04-01/Accounts/ACc0/Calls.json";
+  create.form = {{"To", "sip:tk1@127.20.1.1:5061"},
+                 {"StatusCallbackEvent", "initiated"},
+                 {"StatusCallbackEvent", "ringing"}};
+  create.authorization = "Basic ACc0:*** (the account's auth token)";
+  create.sent = true;
+  create.status = 201;
+  create.body = R"({"sid":"CA1"})";
+  create.sent_epoch = 1700000000.125;
+  create.answered_epoch = 1700000000.25;
+  ApiEvent later;
+  later.name = "step2";
+  later.method = "GET";
+  later.path = "/Calls/{{api:create.sid}}.json";
+  later.error = "never saw webhook /voice before the case's timeout";
+  later.answered_epoch = 1700000030.5;
+  result.api = {create, later};
+  Event answered;
+  answered.time = 0.005;
+  answered.kind = Event::Kind::api;
+  answered.api = create;
+  result.timeline.events.insert(result.timeline.events.begin(), answered);
+  result.checks = {
+      check("api step2: status 200", Verdict::fail, "HTTP status 200",
+            "not sent: never saw webhook /voice before the case's timeout", std::nullopt, 14),
+      check("api create: status 201", Verdict::pass, "HTTP status 201", "201 {\"sid\":\"CA1\"}", 0,
+            9)};
+  return result;
+}
+
+TEST(ResultsJson, ApiStepsRoundTrip) {
+  RunResult run;
+  run.target = "reference";
+  run.cases = {api_case(), call_case("sip/plain", Verdict::pass, {"sip.x"})};
+  const std::string first = render_results_json(run);
+  auto parsed = parse_results_json(first);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(render_results_json(*parsed), first);
+  const CaseResult& read = parsed->cases[0];
+  ASSERT_EQ(read.api.size(), 2u);
+  EXPECT_EQ(read.api[0].form, run.cases[0].api[0].form);
+  EXPECT_EQ(read.api[0].sent_epoch, 1700000000.125);
+  EXPECT_FALSE(read.api[1].sent);
+  EXPECT_EQ(read.api[1].error, "never saw webhook /voice before the case's timeout");
+  ASSERT_EQ(read.timeline.events[0].kind, Event::Kind::api);
+  EXPECT_EQ(read.timeline.events[0].api.name, "create");
+  EXPECT_EQ(read.timeline.events[0].api.status, 201);
+  EXPECT_NE(first.find("\"label\": \"api create -> 201\""), std::string::npos);
+  EXPECT_TRUE(parsed->cases[1].api.empty());
+  EXPECT_EQ(first.find("\"api\": []"), std::string::npos) << "no api key for cases without steps";
+}
+
+TEST(Ladder, RestStepsHaveTheirOwnColumn) {
+  const CaseResult result = api_case();
+  const std::string svg = render_ladder_svg(result);
+  const auto column = [&](const std::string& name) {
+    return svg.find("font-weight=\"bold\">" + name + "</text>");
+  };
+  ASSERT_NE(column("REST API"), std::string::npos);
+  EXPECT_LT(column("REST API"), column("caller"));
+  EXPECT_NE(svg.find(">create: POST /Calls.json \u2192 201</text>"), std::string::npos);
+  EXPECT_NE(svg.find("marker-end=\"url(#arrow-case-api__calls-create-api)\""), std::string::npos);
+  EXPECT_EQ(render_ladder_svg(call_case("sip/plain", Verdict::pass, {})).find("REST API"),
+            std::string::npos);
+  const std::string text = render_timeline_text(result);
+  EXPECT_NE(text.find("  create: POST /2010-04-01/Accounts/ACc0/Calls.json -> 201\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  step2: GET /Calls/{{api:create.sid}}.json -> not sent: never saw webhook"),
+            std::string::npos);
+  EXPECT_NE(text.find("    0.005 api create -> 201   POST /2010-04-01/Accounts/ACc0/Calls.json"),
+            std::string::npos);
+  RunResult run;
+  run.cases = {result};
+  EXPECT_NE(render_html(run).find(">api.log</a>"), std::string::npos);
+}
+
 TEST(Reports, WriteReportsWritesTheThreeFiles) {
   const std::string dir = temp_dir();
   const RunResult run = sample_run();

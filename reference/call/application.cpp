@@ -46,8 +46,9 @@ int unanswered_application_status(int unanswered_status) {
 // The parent dials the App: the stand-in leg joins the dial, the App's call starts with its
 // voice request. A refused App counts as a leg that failed [app.public-flag].
 void Engine::dial_application(Session& parent, const twiml::Application& noun) {
-  const config::Application* app = config_.find_application(noun.sid);
-  if (auto refused = refuse_application(app, noun.sid, parent.account->sid)) {
+  const AppRecord* record = find_app(noun.sid);
+  const std::optional<config::Application> app = record ? std::optional(application_config(*record)) : std::nullopt;
+  if (auto refused = refuse_application(app ? &*app : nullptr, noun.sid, parent.account->sid)) {
     raise(parent, *refused);
     return fail_leg_unstarted(parent, 403, "application refused", false);
   }
@@ -72,7 +73,8 @@ void Engine::dial_application(Session& parent, const twiml::Application& noun) {
   call.inbound = parent.inbound;
   call.from = parent.from;  // the original From is kept [app.dial]
   call.to = plan.to;
-  call.application = ApplicationCall{app, parent.call_sid, stand_in.id, noun.parameters, plan.customer_id, {}};
+  call.created_wall = std::chrono::system_clock::now();
+  call.application = ApplicationCall{*app, parent.call_sid, stand_in.id, noun.parameters, plan.customer_id, {}};
   log::info(call.call_sid, "application-connect", app->sid + " for " + parent.call_sid + ": no SIP leg");
   sessions_.emplace(call.call_sid, std::move(owned));
   call.voice_fetch = true;

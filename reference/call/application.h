@@ -21,7 +21,7 @@ inline constexpr std::size_t kMaxCustomerId = 256;  // [app.customer-id]
 // session runs the App's TwiML on the connecting call's caller leg (it owns no SIP leg); the
 // connecting call's <Dial> holds a stand-in leg for it (Leg::application) with the same CallSid.
 struct ApplicationCall {
-  const config::Application* config = nullptr;
+  config::Application config;  // a copy: the REST API may change or delete the App meanwhile
   std::string parent_sid;  // the call whose <Dial> connected it
   LegId stand_in = 0;      // the parent's leg standing for this call in its <Dial>
   std::vector<twiml::Parameter> params;  // sent as Param_<name> [app.params]

@@ -142,55 +142,72 @@ void Engine::apply(Session& s, DialFork::Next next) {
   }
 }
 
-void Engine::start_leg(Session& s, const LegPlan& plan) {
-  Leg& in = *leg(s.inbound);
-  Leg& child = new_leg(s, false);
-  child.call_sid = new_sid("CA");
-  child.edge = plan.edge;
-  child.flow = plan.flow ? *plan.flow : flow_to(plan.request_uri, plan.edge);
-  child.local_contact = contact_for(plan.edge, child.flow.transport);
-  child.sip_noun = plan.sip_noun;
-  child.credentials = plan.credentials;
-  child.screening_url = plan.screening_url;
-  child.send_digits = plan.send_digits;
-  child.screening_method = plan.screening_method;
+// A leg of `s` towards plan's target: From names `caller_user` at the edge it leaves from, the
+// identity headers name the account and the leg's CallSid [sip.headers.twilio].
+sip::Message Engine::make_invite(const Session& s, const Leg& l, const LegPlan& plan, const std::string& caller_user) const {
   const config::Edge* edge = config_.find_edge(plan.edge);
-  auto caller = sip::parse_uri(s.from);
-  const std::string caller_user = s.dial->verb.caller_id ? *s.dial->verb.caller_id
-                                  : caller && !caller->user.empty() ? caller->user
-                                                                    : "sipref";
-
   auto invite = sip::Message::request("INVITE", plan.request_uri);
-  invite.add("From", "<sip:" + caller_user + "@" + (edge ? edge->address : "127.0.0.1") + ">;tag=" + child.local_tag);
+  invite.add("From", "<sip:" + caller_user + "@" + (edge ? edge->address : "127.0.0.1") + ">;tag=" + l.local_tag);
   invite.add("To", "<" + (plan.to_uri.empty() ? plan.request_uri : plan.to_uri) + ">");
   invite.add("Call-ID", sip::random_token(24) + "@" + (edge ? edge->address : "sipref"));
   invite.add("CSeq", "1 INVITE");
-  invite.add("Contact", "<" + child.local_contact + ">");
+  invite.add("Contact", "<" + l.local_contact + ">");
   invite.add("Max-Forwards", "70");
   invite.add("Allow", std::string(kAllowedMethods));
   for (const auto& header : plan.headers) invite.add(header.name, header.value);
   invite.add("X-Twilio-ApiVersion", "2010-04-01");
   invite.add("X-Twilio-AccountSid", s.account->sid);
-  if (!deviates(Deviation::identity_headers_missing)) invite.add("X-Twilio-CallSid", child.call_sid);
+  if (!deviates(Deviation::identity_headers_missing)) invite.add("X-Twilio-CallSid", l.call_sid);
+  if (!l.local_sdp.empty()) {
+    invite.add("Content-Type", "application/sdp");
+    invite.set_body(l.local_sdp);
+  }
+  return invite;
+}
+
+// A new leg with the plan's edge, flow and noun settings, not yet sent.
+Leg& Engine::new_outbound_leg(Session& s, const LegPlan& plan) {
+  Leg& l = new_leg(s, false);
+  l.edge = plan.edge;
+  l.flow = plan.flow ? *plan.flow : flow_to(plan.request_uri, plan.edge);
+  l.local_contact = contact_for(plan.edge, l.flow.transport);
+  l.sip_noun = plan.sip_noun;
+  l.credentials = plan.credentials;
+  l.screening_url = plan.screening_url;
+  l.send_digits = plan.send_digits;
+  l.screening_method = plan.screening_method;
+  return l;
+}
+
+void Engine::send_invite(Leg& l, sip::Message invite) {
+  l.invite = invite;
+  l.invite_transaction = transactions_.send_request(std::move(invite), l.flow);
+  client_transactions_[l.invite_transaction] = l.id;
+}
+
+void Engine::start_leg(Session& s, const LegPlan& plan) {
+  Leg& in = *leg(s.inbound);
+  Leg& child = new_outbound_leg(s, plan);
+  child.call_sid = new_sid("CA");
+  auto caller = sip::parse_uri(s.from);
+  const std::string caller_user = s.dial->verb.caller_id ? *s.dial->verb.caller_id
+                                  : caller && !caller->user.empty() ? caller->user
+                                                                    : "sipref";
   child.local_sdp = local_sdp_for(child, plan.edge, in.remote_sdp);
   if (child.media_failed) {  // no relay port: the leg fails before its INVITE, like a 503
     legs_.erase(child.id);
     return fail_leg_unstarted(s, 503, "no free media port", plan.sip_noun);
   }
-  if (!child.local_sdp.empty()) {
-    invite.add("Content-Type", "application/sdp");
-    invite.set_body(child.local_sdp);
-  }
-  child.invite = invite;
+  auto invite = make_invite(s, child, plan, caller_user);
   s.dial->legs.push_back(child.id);
   s.dial->fork->add_leg(child.id);  // before sending: a send error reports back at once
+  child.invite = invite;  // the status callback's From/To come from it
   if (plan.status_callback)
     if (auto watched = status_callbacks_.leg_started(s, child, *plan.status_callback); !watched)
       raise(s, watched.error());
   log::info(child.call_sid, "dialling", plan.request_uri + " from " + plan.edge + " for " + s.call_sid);
-  child.invite_transaction = transactions_.send_request(std::move(invite), child.flow);
+  send_invite(child, std::move(invite));
   if (!std::exchange(s.dialled, true)) observe_post_dial_delay(s);
-  client_transactions_[child.invite_transaction] = child.id;
 }
 
 // A noun that fails without an INVITE (e.g. a <Client> nobody registered for) still counts as a
@@ -228,7 +245,7 @@ bool Engine::retry_with_credentials(Leg& l, const sip::Message& challenge) {
   return true;
 }
 
-// A response to an INVITE we sent (a child leg).
+// A response to an INVITE we sent (a child leg, or a REST call's own leg).
 void Engine::on_invite_response(Leg& l, const sip::Message& response) {
   Session* s = session(l.session_sid);
   const int status = response.status();
@@ -246,6 +263,7 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
     l.state = LegState::ended;
     log::info(l.call_sid, "dial-leg-failed", std::to_string(status));
     leg_ended(l);
+    if (is_api_leg(s, l)) return api_call_unanswered(*s);
     if (s) on_child_failed(*s, l);
     return;
   }
@@ -269,6 +287,7 @@ void Engine::on_invite_response(Leg& l, const sip::Message& response) {
   l.answered_at = timers_.now();
   status_callbacks_.leg_answered(l.id);
   l.state = LegState::confirmed;
+  if (is_api_leg(s, l) && !s->over) return api_call_answered(*s);
   if (!s || s->over || !s->dial || !s->dial->fork || s->dial->status) {
     log::info(l.call_sid, "late-answer", "the dial is over: hanging up");
     return hang_up(l);
@@ -294,10 +313,13 @@ void Engine::bridge(Session& s, Leg& child) {
   media_bridge(in, child);
   if (child.send_digits) send_digits(child, *child.send_digits);
   transfer_bridged(s);  // [refer.aob-true.answer]
-  const auto limit = std::chrono::seconds(s.dial->verb.time_limit.value);
-  s.dial->time_limit_timer = timers_.start(std::chrono::duration_cast<Duration>(limit),
-                                           [this, sid = s.call_sid] { on_time_limit(sid); });
+  arm_time_limit(s, std::chrono::seconds(s.dial->verb.time_limit.value));
   log::info(s.call_sid, "bridged", child.call_sid);
+}
+
+void Engine::arm_time_limit(Session& s, Duration left) {
+  if (s.dial->time_limit_timer) timers_.stop(s.dial->time_limit_timer);
+  s.dial->time_limit_timer = timers_.start(std::max(left, Duration::zero()), [this, sid = s.call_sid] { on_time_limit(sid); });
 }
 
 void Engine::on_child_failed(Session& s, Leg& child) {
@@ -388,6 +410,7 @@ webhook::Params Engine::dial_action_params(const Session& s, DialStatus status, 
 // A BYE arrived on `l`: the other side of the bridge goes too, or the dial ends.
 void Engine::bridged_leg_hung_up(Session& s, Leg& l) {
   if (l.id == s.inbound) {  // not l.inbound: after a REFER the TwiML may run on a dialled leg
+    refer_verb_caller_left(s);  // [refer.outbound]
     if (s.dial) stop_dial_timers(*s.dial);
     if (s.dial)
       for (LegId id : s.dial->legs)

@@ -41,6 +41,20 @@ Engine::Engine(const config::Config& config, boost::asio::io_context& io, sip::T
       transactions_(timers, transport, *this, transaction_timers(config)),
       edge_names_(edge_names_of(config)) {
   declare_metrics();
+  for (const auto& app : config.applications) {  // the REST API may add, change and delete them
+    AppRecord record;
+    record.sid = app.sid;
+    record.account_sid = app.account;
+    record.voice_url = app.voice.url;
+    record.voice_method = app.voice.method;
+    record.voice_fallback_url = app.voice.fallback_url.value_or("");
+    record.voice_fallback_method = app.voice.fallback_method;
+    record.status_callback = app.voice.status_callback.value_or("");
+    record.status_callback_method = app.voice.status_callback_method;
+    record.public_application_connect_enabled = app.public_application_connect_enabled;
+    record.date_created = record.date_updated = std::chrono::system_clock::now();
+    applications_.push_back(std::move(record));
+  }
   transport_.on_message([this](sip::Message message, sip::Flow flow) {
     count_sip("sipref_sip_messages_received_total", message);
     transactions_.receive(message, flow);
@@ -103,6 +117,7 @@ void Engine::on_cancel(sip::TransactionId server, const sip::Message& cancel) {
   Leg* l = leg(it->second);
   if (!l || l->state != LegState::offered) return;  // already answered: the caller will BYE
   log::info(l->call_sid, "cancelled", "caller sent CANCEL");
+  l->canceled = true;
   reject(*l, 487);
   if (Session* s = session(l->session_sid)) end_session(*s);
 }
@@ -205,7 +220,9 @@ void Engine::on_failure(sip::TransactionId id, sip::TransactionFailure why) {
   l->state = LegState::ended;  // a BYE that got no answer: the leg is gone all the same
   if (dialling) l->final_status = 0;  // no final response at all: DialCallStatus failed [dial.status-mapping]
   leg_ended(*l);
-  if (Session* s = session(l->session_sid); s && dialling) on_child_failed(*s, *l);
+  Session* s = session(l->session_sid);
+  if (s && dialling && is_api_leg(s, *l)) return api_call_unanswered(*s);
+  if (s && dialling) on_child_failed(*s, *l);
 }
 
 }  // namespace sipref::call

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstddef>
+#include <expected>
 #include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "call/dial_plan.h"
 #include "call/alerts.h"
+#include "call/call_records.h"
+#include "call/rest_model.h"
 #include "call/admission.h"
 #include "call/leg.h"
 #include "call/registrar.h"
@@ -39,6 +42,9 @@ using Duration = sip::Duration;
 // A new SID: the two-letter prefix and 32 lower-case hex digits (webhook.sid.format).
 std::string new_sid(std::string_view prefix);
 
+// A TwiML App of the Applications resource as the call engine dials it [app.*].
+config::Application application_config(const AppRecord& app);
+
 class Engine final : public sip::TransactionUser {
  public:
   Engine(const config::Config& config, boost::asio::io_context& io, sip::Transport& transport,
@@ -56,6 +62,20 @@ class Engine final : public sip::TransactionUser {
   // /metrics: Prometheus text of the engine's counters (call it on the engine's loop).
   std::string render_metrics();
   std::size_t live_legs() const { return legs_.size(); }
+
+  // ---- REST API [api.*]: run these on the engine's loop only (api::EngineBackend posts there).
+  // rest.cpp (the resources) and outbound_api.cpp (calls the API places). ----
+  std::expected<CallRecord, Refusal> create_call(const OutboundCall& request);
+  std::expected<CallRecord, Refusal> find_call(const std::string& account, const std::string& sid);
+  std::expected<std::vector<CallRecord>, Refusal> list_calls(const std::string& account, const CallFilter& filter);
+  std::expected<CallRecord, Refusal> update_call(const std::string& account, const std::string& sid,
+                                                 const CallUpdate& update);
+  std::expected<AppRecord, Refusal> create_application(const std::string& account, const AppChange& fields);
+  std::expected<AppRecord, Refusal> find_application(const std::string& account, const std::string& sid);
+  std::expected<std::vector<AppRecord>, Refusal> list_applications(const std::string& account);
+  std::expected<AppRecord, Refusal> update_application(const std::string& account, const std::string& sid,
+                                                       const AppChange& fields);
+  std::expected<void, Refusal> delete_application(const std::string& account, const std::string& sid);
 
  private:
   // SIP side (engine.cpp)
@@ -78,6 +98,23 @@ class Engine final : public sip::TransactionUser {
   void observe_post_dial_delay(const Session& session);
   void observe_webhook(const webhook::Response& response);
   Metrics metrics_;
+
+  // REST API internals (rest.cpp, outbound_api.cpp)
+  WallTime wall_of(sip::Clock::time_point when) const;
+  CallRecord record_of(const Session& session, const Leg& leg) const;
+  std::vector<CallRecord> records_of(const Session& session) const;
+  std::optional<CallRecord> live_record(const std::string& sid) const;
+  void redirect(Session& session, const CallUpdate& update);
+  const AppRecord* find_app(std::string_view sid) const;
+  std::expected<NounPlan, Refusal> plan_api_target(const OutboundCall& request, const config::Account& account);
+  void start_api_call(const std::string& call_sid, const NounPlan& plan);
+  void api_call_answered(Session& session);
+  void api_call_unanswered(Session& session);
+  bool is_api_leg(const Session* session, const Leg& leg) const {
+    return session && session->api && session->inbound == leg.id;
+  }
+  std::vector<AppRecord> applications_;  // from config, then changed through the REST API
+  CallHistory history_;                  // ended calls, for fetch and list
 
   // Legs (legs.cpp)
   Leg& new_leg(Session& session, bool inbound);
@@ -103,6 +140,7 @@ class Engine final : public sip::TransactionUser {
   void run_verb(Session& session, const twiml::Verb& verb, bool& wait);
   void after(Session& session, Duration delay);
   void on_twiml(const std::string& call_sid, webhook::Response response);
+  void run_inline_twiml(Session& session, const std::string& text);
   void run(Session& session);
   webhook::Params voice_params(const Session& session) const;
   void end_session(Session& session, int unanswered_status = 480);
@@ -120,6 +158,10 @@ class Engine final : public sip::TransactionUser {
   std::vector<Registration> client_contacts(const config::Account& account, const std::string& identity) const;
   void apply(Session& session, DialFork::Next next);
   void start_leg(Session& session, const LegPlan& plan);
+  Leg& new_outbound_leg(Session& session, const LegPlan& plan);
+  sip::Message make_invite(const Session& session, const Leg& leg, const LegPlan& plan,
+                           const std::string& caller_user) const;
+  void send_invite(Leg& leg, sip::Message invite);
   void fail_leg_unstarted(Session& session, int status, const std::string& why, bool sip_noun);
   bool retry_with_credentials(Leg& leg, const sip::Message& challenge);
   void on_child_answered(Session& session, Leg& child);
@@ -133,6 +175,7 @@ class Engine final : public sip::TransactionUser {
   webhook::Params dial_action_params(const Session& session, DialStatus status, const Leg* reported) const;
   void bridged_leg_hung_up(Session& session, Leg& leg);
   void bridge(Session& session, Leg& child);
+  void arm_time_limit(Session& session, Duration left);  // [dial.time-limit]
 
   // Application Connect: a TwiML App's call run on the caller's leg, no SIP leg (application.cpp)
   void dial_application(Session& parent, const twiml::Application& noun);
@@ -173,6 +216,7 @@ class Engine final : public sip::TransactionUser {
   void on_refer_verb_response(Leg& leg, const sip::Message& response);
   bool on_refer_verb_notify(Leg& leg, const sip::Message& notify);  // true when it was ours
   void finish_refer_verb(Session& session);
+  void refer_verb_caller_left(Session& session);
   std::unordered_map<sip::TransactionId, LegId> refer_transactions_;  // REFERs we sent
   // ---- end of REFER ----
 

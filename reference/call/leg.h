@@ -70,6 +70,9 @@ struct Leg {
   // its CallSid is the App's call's, and the App's <Hangup>/<Reject> parameters come back here.
   bool application = false;
   std::vector<twiml::Parameter> return_params;  // [app.return-params]
+  sip::Clock::time_point created_at{};
+  // It ended because its caller or the REST API cancelled it: the Calls resource says canceled.
+  bool canceled = false;
   std::optional<sip::Clock::time_point> answered_at;
   std::optional<sip::Clock::time_point> ended_at;
   bool answered() const {

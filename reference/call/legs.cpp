@@ -42,6 +42,7 @@ Leg& Engine::new_leg(Session& session, bool inbound) {
   l.session_sid = session.call_sid;
   l.state = inbound ? LegState::offered : LegState::calling;
   l.local_tag = sip::random_token(12);
+  l.created_at = timers_.now();
   legs_.emplace(l.id, std::move(owned));
   return l;
 }
@@ -76,6 +77,7 @@ void Engine::answer(Leg& l, std::string sdp) {
   l.local_sdp = std::move(sdp);
   l.state = LegState::answering;
   l.final_status = 200;
+  l.answered_at = timers_.now();
   if (l.dialog) l.dialog->confirm();
   (void)transactions_.respond(l.invite_transaction, ok);
   // §13.3.1.4: we, not the transaction, resend the 2xx until the ACK; BYE if it never comes.
@@ -163,6 +165,7 @@ void Engine::cancel(Leg& l) {
 }
 
 void Engine::leg_ended(Leg& l) {
+  if (!l.ended_at) l.ended_at = timers_.now();
   media_release(l);
   if (l.dialog) dialogs_.erase(l.dialog->id());
   if (l.inbound) server_invites_.erase(l.invite_transaction);

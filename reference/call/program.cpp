@@ -46,7 +46,9 @@ void Engine::fetch_twiml(Session& s, std::string url, HttpMethod method, webhook
   request.auth_token = s.account->auth_token;
   request.call_sid = s.call_sid;
   log::info(s.call_sid, "webhook", std::string(to_string(method)) + " " + request.url);
-  webhooks_->fetch(std::move(request), [this, sid = s.call_sid](webhook::Response response) {
+  webhooks_->fetch(std::move(request), [this, sid = s.call_sid, epoch = s.program_epoch](webhook::Response response) {
+    Session* live = session(sid);
+    if (live && live->program_epoch != epoch) return maybe_destroy(*live);  // redirected meanwhile
     on_twiml(sid, std::move(response));
   });
 }
@@ -55,8 +57,9 @@ void Engine::fetch_twiml(Session& s, std::string url, HttpMethod method, webhook
 // parameters plus ErrorCode and ErrorUrl [webhook.fallback]; false when it has none.
 bool Engine::fetch_fallback(Session& s, const Alert& failure, const std::string& failed_url) {
   if (deviates(Deviation::fallback_ignored)) return false;
-  const config::VoiceWebhook* entry = s.domain ? &s.domain->voice
-                                      : s.application ? &s.application->config->voice
+  const config::VoiceWebhook* entry = s.domain        ? &s.domain->voice
+                                      : s.application ? &s.application->config.voice
+                                      : s.api         ? &s.api->entry
                                                       : nullptr;
   if (!entry || !entry->fallback_url) return false;
   const config::VoiceWebhook& voice = *entry;
@@ -66,6 +69,21 @@ bool Engine::fetch_fallback(Session& s, const Alert& failure, const std::string&
   s.voice_failure = failure;
   fetch_twiml(s, *voice.fallback_url, voice.fallback_method, std::move(params));
   return true;
+}
+
+// TwiML given in a REST request rather than fetched [api.calls.create, api.calls.update]: the
+// same checks and alerts as a fetched document; relative URLs in it have no base.
+void Engine::run_inline_twiml(Session& s, const std::string& text) {
+  auto document = twiml::parse_twiml(text);
+  if (!document) {
+    raise(s, document.error());
+    return fail_session(s, document.error());
+  }
+  for (const auto& warning : document->warnings) raise(s, warning);
+  s.program = std::move(*document);
+  s.next_verb = 0;
+  s.document_url.clear();
+  run(s);
 }
 
 void Engine::on_twiml(const std::string& call_sid, webhook::Response response) {
@@ -109,8 +127,8 @@ void Engine::run(Session& s) {
 }
 
 void Engine::after(Session& s, Duration delay) {
-  timers_.start(delay, [this, sid = s.call_sid] {
-    if (Session* live = session(sid); live && !live->over) run(*live);
+  timers_.start(delay, [this, sid = s.call_sid, epoch = s.program_epoch] {
+    if (Session* live = session(sid); live && !live->over && live->program_epoch == epoch) run(*live);
   });
 }
 
@@ -136,9 +154,9 @@ void Engine::run_verb(Session& s, const twiml::Verb& verb, bool& wait) {
         } else if constexpr (std::is_same_v<V, twiml::Pause>) {
           // Answers once it has waited [twiml.answer]: as the first verb it delays pick-up.
           wait = true;
-          timers_.start(std::chrono::seconds(v.length.value), [this, sid = s.call_sid] {
+          timers_.start(std::chrono::seconds(v.length.value), [this, sid = s.call_sid, epoch = s.program_epoch] {
             Session* live = session(sid);
-            if (!live || live->over) return;
+            if (!live || live->over || live->program_epoch != epoch) return;
             if (Leg* caller = leg(live->inbound); caller && !deviates(Deviation::pause_never_answers))
               answer(*caller, local_sdp_for(*caller, live->edge, caller->remote_sdp));
             run(*live);

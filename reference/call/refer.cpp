@@ -219,11 +219,16 @@ void Engine::reconnect_transferee(Session& s) {
     return end_session(s);
   }
   media_bridge(*transferee, *transferor);
+  // The bridge's timeLimit goes on with the time it had left [dial.time-limit].
+  if (s.dial && s.dial->bridged && !s.dial->status)
+    if (const Leg* winner = leg(s.dial->winner); winner && winner->answered_at)
+      arm_time_limit(s, std::chrono::duration_cast<Duration>(std::chrono::seconds(s.dial->verb.time_limit.value) -
+                                                             (timers_.now() - *winner->answered_at)));
   log::info(s.call_sid, "refer-reconnected", transferee->call_sid + " with " + transferor->call_sid);
 }
 
 // A <Dial> of the referUrl TwiML replaces the session's DialRun; the original is saved (its
-// timeLimit stopped: REF, the timer does not survive a transfer attempt).
+// timeLimit stopped while the transfer is tried; re-armed with the time left on re-connect).
 void Engine::transfer_dial_starting(Session& s) {
   if (!s.transfer || !s.transfer->saved || !s.dial) return;
   if (!s.transfer->saved->dial) {

@@ -69,11 +69,21 @@ bool Engine::on_refer_verb_notify(Leg& l, const sip::Message& notify) {
   return true;
 }
 
+// [refer.outbound]: the leg hung up while the <Refer> waited. The action still hears how far the
+// transfer got (the provider's example: canceled/202/180); its TwiML is not run, the call is over.
+void Engine::refer_verb_caller_left(Session& s) {
+  if (!s.refer_verb) return;
+  if (s.refer_verb->timer) timers_.stop(std::exchange(s.refer_verb->timer, 0));
+  s.refer_verb->caller_left = true;
+  finish_refer_verb(s);
+}
+
 // [refer.outbound]: the action request, or the next verb (a last <Refer> ends the call).
 void Engine::finish_refer_verb(Session& s) {
   if (!s.refer_verb || s.over) return;
   ReferVerbRun run_ = std::move(*s.refer_verb);
   s.refer_verb.reset();
+  if (!run_.verb.action && run_.caller_left) return;
   if (!run_.verb.action) return run(s);
   auto base = webhook::parse_url(s.document_url);
   auto url = base ? webhook::resolve_url(*base, *run_.verb.action) : base;
@@ -82,7 +92,7 @@ void Engine::finish_refer_verb(Session& s) {
     return run(s);
   }
   webhook::Params params = voice_params(s);
-  params.add("ReferCallStatus", refer_call_status(run_.refer_status, run_.notify_status));
+  params.add("ReferCallStatus", run_.caller_left ? "canceled" : refer_call_status(run_.refer_status, run_.notify_status));
   if (run_.refer_status) params.add("ReferSipResponseCode", std::to_string(run_.refer_status));
   if (run_.notify_status) params.add("NotifySipResponseCode", std::to_string(run_.notify_status));
   fetch_twiml(s, url->to_string(), run_.verb.method.value, std::move(params));

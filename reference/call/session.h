@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "call/application.h"
 #include "call/dial_fork.h"
 #include "call/leg.h"
+#include "call/rest_model.h"
 #include "call/transfer.h"
 #include "config/config.h"
 #include "sip/timers.h"
@@ -72,6 +74,16 @@ struct ReferVerbRun {
   int refer_status = 0;   // the final response to our REFER (0: none, e.g. timeout)
   int notify_status = 0;  // the sipfrag status of the last NOTIFY received (0: none)
   sip::Timers::Handle timer = 0;  // gives up waiting for the final NOTIFY
+  bool caller_left = false;  // the leg hung up first: ReferCallStatus canceled
+};
+
+// [api.calls.create]: a call the REST API placed. Its first leg is one we dial (UAC); once it
+// answers, the entry's TwiML runs on it as on an inbound caller's leg.
+struct ApiCall {
+  OutboundCall request;
+  config::VoiceWebhook entry;         // Url/Method/FallbackUrl, or the ApplicationSid's voice URL
+  std::optional<std::string> twiml;   // inline TwiML instead of the entry's URL
+  sip::Timers::Handle ring_timer = 0; // Timeout: how long the callee may ring
 };
 
 struct Session {
@@ -82,14 +94,21 @@ struct Session {
   const config::Domain* domain = nullptr;
   std::string edge;  // the edge the call arrived on (and in-dialog requests leave from)
   std::string sip_username;  // digest username the caller authenticated with [inbound.credentials]
+  // The leg the TwiML runs on: the inbound caller (UAS), the callee of a REST call (UAC), or
+  // after a transfer the transferee.
   LegId inbound = 0;
   std::string from;  // the From and To the voice request reported
   std::string to;
+  std::string direction = "inbound";  // or outbound-api [webhook.params.standard]
+  WallTime created_wall;              // the Calls resource's date_created [api.calls.fetch-list]
+  std::optional<ApiCall> api;         // placed by the REST API [api.calls.create]
 
   twiml::Document program;
   std::size_t next_verb = 0;
   std::string document_url;  // base URL for the document's relative URLs
   bool fetching = false;     // a TwiML fetch is in flight
+  // Bumped when the REST API redirects the call: timers and fetches of older TwiML are ignored.
+  std::uint64_t program_epoch = 0;
   // Only the voice URL has a fallback [webhook.fallback]; while the fallback is fetched,
   // voice_failure is what the call fails with if it gives no TwiML either.
   bool voice_fetch = false;  // the fetch in flight is the voice URL's
@@ -108,7 +127,7 @@ struct Session {
   std::optional<ReferVerbRun> refer_verb;  // [refer.outbound] (refer_verb.cpp)
 };
 
-// CallSid, AccountSid, From, To, Caller, Called, CallStatus, ApiVersion, Direction=inbound of a
+// CallSid, AccountSid, From, To, Caller, Called, CallStatus, ApiVersion, Direction of a
 // parent call's voice requests [webhook.params.standard] (sessions.cpp).
 webhook::Params standard_call_params(const Session& session, bool answered);
 

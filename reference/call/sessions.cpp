@@ -49,6 +49,7 @@ void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite
   Session& s = *owned;
   s.call_sid = new_sid("CA");
   s.started_at = timers_.now();
+  s.created_wall = std::chrono::system_clock::now();
   s.account = account;
   s.domain = domain;
   s.sip_username = std::move(*username);
@@ -96,7 +97,7 @@ webhook::Params standard_call_params(const Session& s, bool answered) {
   p.add("Called", s.to);
   p.add("CallStatus", answered ? "in-progress" : "ringing");
   p.add("ApiVersion", "2010-04-01");
-  p.add("Direction", "inbound");
+  p.add("Direction", s.direction);
   return p;
 }
 
@@ -163,6 +164,7 @@ void Engine::maybe_destroy(Session& s) {
     if (it == sessions_.end()) return;
     Session& gone = *it->second;
     if (const Leg* in = leg(gone.inbound); in && !gone.application) count_call_ended(*in);
+    for (auto& record : records_of(gone)) history_.add(std::move(record));  // [api.calls.fetch-list]
     std::erase_if(legs_, [&](const auto& entry) { return entry.second->session_sid == sid; });
     if (gone.dial) stop_dial_timers(*gone.dial);
     log::info(sid, "call-ended", "");

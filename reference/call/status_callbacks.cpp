@@ -1,6 +1,7 @@
 // Status callbacks of dialled legs: which events a leg's noun subscribed to, what each request
 // carries, and the per-leg queue that keeps requests in SequenceNumber order on the wire.
 #include "call/status_callbacks.h"
+#include "call/call_records.h"
 #include "util/deviations.h"
 
 #include <algorithm>
@@ -97,18 +98,19 @@ bool valid_callback_host(std::string_view host) {
 }
 
 webhook::Params dialled_leg_params(const Session& s, const Leg& child) {
-  const std::string from = uri_of(child.invite.header("From").value_or(""));
-  const std::string to = uri_of(child.invite.header("To").value_or(""));
+  const bool parent = child.call_sid == s.call_sid;  // a REST call's own leg [api.calls.create]
+  const std::string from = parent ? s.from : uri_of(child.invite.header("From").value_or(""));
+  const std::string to = parent ? s.to : uri_of(child.invite.header("To").value_or(""));
   webhook::Params p;
   p.add("CallSid", child.call_sid);
-  if (!deviates(Deviation::no_parent_call_sid)) p.add("ParentCallSid", s.call_sid);
+  if (!parent && !deviates(Deviation::no_parent_call_sid)) p.add("ParentCallSid", s.call_sid);
   p.add("AccountSid", s.account ? s.account->sid : "");
   p.add("From", from);
   p.add("To", to);
   p.add("Caller", from);
   p.add("Called", to);
   p.add("ApiVersion", "2010-04-01");
-  p.add("Direction", "outbound-dial");
+  p.add("Direction", parent ? s.direction : "outbound-dial");
   return p;
 }
 
@@ -150,15 +152,13 @@ void StatusCallbacks::leg_ended(const Leg& leg, sip::Clock::time_point now) {
   auto it = watches_.find(leg.id);
   if (it == watches_.end() || it->second.ended) return;
   webhook::Params extra;
-  DialStatus status = dial_status_for(leg.final_status);
   if (leg.answered_at) {
-    status = DialStatus::completed;
     const auto talked = leg.ended_at.value_or(now) - *leg.answered_at;
     extra.add("CallDuration",
               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(talked).count()));
   }
   if (leg.final_status != 0) extra.add("SipResponseCode", std::to_string(leg.final_status));
-  fire(leg.id, CallEvent::completed, to_string(status), extra);
+  fire(leg.id, CallEvent::completed, ended_status(leg), extra);
   it->second.ended = true;
   if (!it->second.sending) watches_.erase(it);  // otherwise forgotten once its queue is sent
 }

@@ -31,7 +31,8 @@ std::string rfc2822_utc(std::chrono::system_clock::time_point when);
 bool valid_callback_host(std::string_view host);
 
 // The parameters of a dialled leg's own voice request, without CallStatus: the leg's SID, the
-// parent's as ParentCallSid, and the From/To of the INVITE that created the leg.
+// parent's as ParentCallSid, and the From/To of the INVITE that created the leg. For the leg of
+// a REST call (its CallSid is the session's): the call's From/To and Direction, no parent.
 webhook::Params dialled_leg_params(const Session& session, const Leg& child);
 
 class StatusCallbacks {

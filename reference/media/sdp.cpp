@@ -115,4 +115,10 @@ std::optional<std::uint8_t> telephone_event_payload_type(std::string_view sdp) {
   return std::nullopt;
 }
 
+std::string default_audio_offer() {
+  return "v=0\r\no=sipref 1 1 IN IP4 0.0.0.0\r\ns=sipref\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+         "m=audio 9 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+         "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n";
+}
+
 }  // namespace sipref::media

@@ -23,6 +23,10 @@ Result<SdpEndpoint> read_audio_endpoint(std::string_view sdp);
 // port set to `ours.audio_port`. Line endings are normalised to CRLF.
 Result<std::string> rewrite_sdp(std::string_view sdp, const SdpEndpoint& ours);
 
+// An offer for a call that starts on our side (a REST call): PCMU, PCMA and telephone-event,
+// its addresses to be set by rewrite_sdp.
+std::string default_audio_offer();
+
 // The RTP payload type that an a=rtpmap line maps to telephone-event/8000 (RFC 4733 §7.1.1).
 std::optional<std::uint8_t> telephone_event_payload_type(std::string_view sdp);
 
