@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include <cstdio>
@@ -154,6 +155,7 @@ int main(int argc, char** argv) {
   sipref::sip::AsioTimers timers(io);
   if (!bind_edges(*config, transport)) return 2;
   auto engine = std::make_unique<sipref::call::Engine>(*config, io, transport, timers);
+  bool draining = false;
   // The REST API and /metrics [api.*]: httplib's threads reach the engine only through its loop.
   sipref::api::ForwardingBackend<sipref::call::Engine> engine_side(*engine);
   sipref::api::EngineBackend backend(io, engine_side);
@@ -169,11 +171,26 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The first SIGTERM/SIGINT drains (new calls refused, live ones finish, bounded by
+  // limits.drain_s); a second one stops at once.
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);
-  signals.async_wait([&](const boost::system::error_code&, int signal) {
-    sipref::log::info("", "stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-    io.stop();
-  });
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& error, int signal) {
+        if (error) return;
+        const std::string name = signal == SIGTERM ? "SIGTERM" : "SIGINT";
+        if (draining) {
+          sipref::log::info("", "stopping", name + " again: now");
+          return io.stop();
+        }
+        draining = true;
+        sipref::log::info("", "stopping", name + ": draining");
+        engine->drain([&io] {
+          sipref::log::info("", "drained", "no call left");
+          io.stop();
+        });
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
   sipref::log::info("", "ready", "sipref listening on " + std::to_string(config->edges.size()) + " edges");
   io.run();
   rest.reset();  // before the engine it reads

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -14,6 +15,7 @@
 #include "call/rest_model.h"
 #include "call/admission.h"
 #include "call/leg.h"
+#include "call/overload.h"
 #include "call/registrar.h"
 #include "call/session.h"
 #include "call/sip_target.h"
@@ -59,6 +61,9 @@ class Engine final : public sip::TransactionUser {
   void on_failure(sip::TransactionId id, sip::TransactionFailure why) override;
 
   std::size_t active_calls() const { return sessions_.size(); }
+  // SIGTERM: new calls get 503 from now on; `drained` is called once no call is left, at the
+  // latest limits.drain after which the remaining calls are ended.
+  void drain(std::function<void()> drained);
   // /metrics: Prometheus text of the engine's counters (call it on the engine's loop).
   std::string render_metrics();
   std::size_t live_legs() const { return legs_.size(); }
@@ -113,6 +118,8 @@ class Engine final : public sip::TransactionUser {
   bool is_api_leg(const Session* session, const Leg& leg) const {
     return session && session->api && session->inbound == leg.id;
   }
+  void check_drained();
+  std::function<void()> drained_;        // set while draining
   std::vector<AppRecord> applications_;  // from config, then changed through the REST API
   CallHistory history_;                  // ended calls, for fetch and list
 
@@ -262,6 +269,7 @@ class Engine final : public sip::TransactionUser {
   sip::Timers& timers_;
   sip::TransactionLayer transactions_;
   EdgeNames edge_names_;
+  Overload overload_{config_.limits};  // after config_, which it is made from
   std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;
   std::unordered_map<LegId, std::unique_ptr<Leg>> legs_;
   sip::DialogTable<LegId> dialogs_;

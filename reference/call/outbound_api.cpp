@@ -68,8 +68,9 @@ std::expected<NounPlan, Refusal> Engine::plan_api_target(const OutboundCall& req
 std::expected<CallRecord, Refusal> Engine::create_call(const OutboundCall& request) {
   const config::Account* account = config_.find_account(request.account_sid);
   if (!account) return std::unexpected(Refusal{404, 20404, "no account " + request.account_sid});
-  if (config_.limits.max_calls && sessions_.size() >= *config_.limits.max_calls)
-    return std::unexpected(Refusal{429, 20429, "Too Many Requests: max_calls " + std::to_string(*config_.limits.max_calls)});
+  if (auto refused = overload_.refuse_new_call(sessions_.size(), timers_.now()))
+    return std::unexpected(overload_.draining() ? Refusal{503, 20503, "Service Unavailable: " + refused->why}
+                                                : Refusal{429, 20429, "Too Many Requests: " + refused->why});
   ApiCall api;
   api.request = request;
   if (request.application_sid) {  // its voice URL and status callback [api.calls.create]

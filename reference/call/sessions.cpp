@@ -37,11 +37,11 @@ void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite
   }
   auto username = admit_invite(server, invite, from, *domain);  // answered when refused
   if (!username) return;
-  // limits.max_calls: RFC 3261 §21.5.4 — 503 with Retry-After tells the caller to come back.
-  if (config_.limits.max_calls && sessions_.size() >= *config_.limits.max_calls) {
-    log::warn("", "inbound-refused", "max_calls " + std::to_string(*config_.limits.max_calls) + " reached: 503");
+  // Overload and shutdown: RFC 3261 §21.5.4 — 503 with Retry-After tells the caller to come back.
+  if (auto refused = overload_.refuse_new_call(sessions_.size(), timers_.now())) {
+    log::warn("", "inbound-refused", refused->why + ": 503");
     auto busy = sip::make_response(invite, 503, {}, sip::random_token(10));
-    busy.add("Retry-After", "5");
+    busy.add("Retry-After", std::to_string(refused->retry_after_s));
     (void)transactions_.respond(server, std::move(busy));
     return;
   }
@@ -169,7 +169,34 @@ void Engine::maybe_destroy(Session& s) {
     if (gone.dial) stop_dial_timers(*gone.dial);
     log::info(sid, "call-ended", "");
     sessions_.erase(it);
+    check_drained();
   });
+}
+
+// [limits]: draining refuses new calls (overload_) and waits for the live ones, for at most
+// limits.drain; then it ends them (BYE, CANCEL, 480) and waits at most 5 s more for that.
+void Engine::drain(std::function<void()> drained) {
+  overload_.start_draining();
+  drained_ = std::move(drained);
+  log::info("", "draining", std::to_string(sessions_.size()) + " call(s) live, at most " +
+                                std::to_string(config_.limits.drain.count()) + " s");
+  timers_.start(std::chrono::duration_cast<Duration>(config_.limits.drain), [this] {
+    if (!drained_) return;
+    log::warn("", "drain-timeout", "ending " + std::to_string(sessions_.size()) + " call(s)");
+    std::vector<std::string> live;
+    for (const auto& [sid, s] : sessions_) live.push_back(sid);
+    for (const auto& sid : live)
+      if (Session* s = session(sid); s && !s->over) end_session(*s);
+    // A peer that never answers our BYE must not hold the process for a transaction timeout.
+    timers_.start(std::chrono::seconds(5), [this] {
+      if (drained_) std::exchange(drained_, nullptr)();
+    });
+  });
+  check_drained();
+}
+
+void Engine::check_drained() {
+  if (drained_ && sessions_.empty()) std::exchange(drained_, nullptr)();
 }
 
 }  // namespace sipref::call

@@ -91,6 +91,9 @@ struct Timers {
 
 struct Limits {
   std::optional<unsigned> max_calls;  // concurrent parent calls; beyond it INVITEs get 503
+  std::optional<unsigned> max_cps;    // new calls per second; beyond it INVITEs get 503
+  // SIGTERM: how long live calls may go on while new ones are refused; then they are ended.
+  std::chrono::seconds drain{30};
 };
 
 // Relay ports for anchored media: each leg takes an even RTP port and the RTCP port above it.

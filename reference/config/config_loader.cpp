@@ -421,10 +421,16 @@ Timers read_timers(const Reader& at, const YAML::Node& node) {
 }
 
 Limits read_limits(const Reader& at, const YAML::Node& node) {
-  Mapping map(at, node, {"max_calls"});
+  Mapping map(at, node, {"max_calls", "max_cps", "drain_s"});
   Limits limits;
   optional_field(map, at, "max_calls", limits.max_calls, [](const Reader& r, const YAML::Node& n) {
     return static_cast<unsigned>(integer(r, n, 1, 1000000));
+  });
+  optional_field(map, at, "max_cps", limits.max_cps, [](const Reader& r, const YAML::Node& n) {
+    return static_cast<unsigned>(integer(r, n, 1, 100000));
+  });
+  optional_field(map, at, "drain_s", limits.drain, [](const Reader& r, const YAML::Node& n) {
+    return std::chrono::seconds(integer(r, n, 0, 3600));
   });
   return limits;
 }

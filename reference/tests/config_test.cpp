@@ -61,6 +61,8 @@ TEST(ConfigExample, TheShippedExampleValidates) {
   ASSERT_NE(config->find_number("+15005550006"), nullptr);
   EXPECT_EQ(config->find_number("+15005550006")->voice.method, HttpMethod::get);
   EXPECT_EQ(config->limits.max_calls, 1000u);
+  EXPECT_EQ(config->limits.max_cps, 200u);
+  EXPECT_EQ(config->limits.drain, std::chrono::seconds(30));
   ASSERT_TRUE(config->rest.has_value());
   EXPECT_EQ(config->rest->port, 8088);
   ASSERT_TRUE(config->pstn_gateway.has_value());
