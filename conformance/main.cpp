@@ -1,4 +1,4 @@
-// sipconform command line: run | list | lint | coverage | merge, each with --help.
+// sipconform command line: run | list | lint | coverage | merge | selftest | diff, each with --help.
 // Exit codes: 0 all as expected, 1 unexpected result, 2 usage or config error, 3 harness error.
 #include <cstdio>
 #include <cstdlib>
@@ -24,7 +24,8 @@ const std::map<std::string_view, std::string_view> kHelp = {
          "  lint      check case files and the catalogue (exit 2 on errors)\n"
          "  coverage  per behaviour ID: cases, and the verdicts of a run\n"
          "  merge     combine shard reports into one\n"
-         "  selftest  run sipref making each of its deliberate mistakes: every one must be caught\n\n"
+         "  selftest  run sipref making each of its deliberate mistakes: every one must be caught\n"
+         "  diff      compare two runs case by case: verdicts and masked message sequences\n\n"
          "`sipconform <command> --help` describes each. Exit codes: 0 all as expected, 1 unexpected\n"
          "result, 2 usage or config error, 3 harness error.\n"},
     {"run", "usage: sipconform run --target PROFILE [options]\n"
@@ -34,6 +35,9 @@ const std::map<std::string_view, std::string_view> kHelp = {
             "  --shard I/N           run the I-th of N shards (1-based)\n"
             "  --strict              REF-level mismatches fail instead of PASS_NONSTRICT\n"
             "  --expectations FILE   known failures of this target\n"
+            "  --update-expectations after the run, rewrite --expectations FILE to list exactly the cases\n"
+            "                        that FAILed (removed: those that now PASS; cases not run stay); the\n"
+            "                        exit code is still judged against the file as it was\n"
             "  --out DIR             report folder (default reports/latest)\n"
             "  --timeout-scale X     multiply every case timeout (slow targets)\n"
             "  --repo DIR            project root holding fixtures/ and sipp-scenarios/ (default .)\n"
@@ -43,6 +47,18 @@ const std::map<std::string_view, std::string_view> kHelp = {
              "  --full-coverage       a catalogue ID that no case names is an error\n"},
     {"coverage", "usage: sipconform coverage [--results reports/latest/results.json] [--repo DIR]\n"},
     {"merge", "usage: sipconform merge --out DIR SHARD_DIR...\n"},
+    {"diff", "usage: sipconform diff A B [--filter GLOB]... [--out FILE.html] [--json FILE] [--time-order]\n"
+             "  A, B                  report folders of two runs (each with results.json)\n"
+             "  --filter GLOB         only cases whose ID or behaviour IDs match (repeatable)\n"
+             "  --out FILE.html       also write the diff as a page\n"
+             "  --json FILE           also write the diff as JSON\n"
+             "  --time-order          compare the merged timeline's order (racy: concurrent streams\n"
+             "                        interleave differently from run to run)\n"
+             "Per case: the verdicts, and the sequence of SIP messages, webhook requests and REST steps\n"
+             "with tags, branches, Call-IDs, SIDs, addresses and times masked (retransmissions dropped),\n"
+             "each stream (a direction between the target and a party, a webhook path, the REST steps) in\n"
+             "its own order, aligned with an LCS diff (\"- only in A\", \"+ only in B\").\n"
+             "Exit 0 when nothing differs, 1 when something does, 2 on usage errors.\n"},
     {"selftest", "usage: sipconform selftest --target PROFILE [options]\n"
                  "  --target FILE         a managed profile (sipref); it is told one mistake at a time\n"
                  "  --deviation NAME      only this deviation (repeatable; default: every one sipref lists)\n"
@@ -119,7 +135,7 @@ int command_run(int argc, char** argv) {
   auto p = parse(argc, argv,
                  {"--target", "--filter", "--jobs", "--shard", "--expectations", "--out", "--timeout-scale", "--repo",
                   "--target-command"},
-                 {"--strict", "--help"}, problem);
+                 {"--strict", "--update-expectations", "--help"}, problem);
   if (!p) return usage("run", problem);
   if (p->has("--help")) return usage("run");
   if (!p->positional.empty()) return usage("run", "unexpected argument " + p->positional.front());
@@ -142,6 +158,9 @@ int command_run(int argc, char** argv) {
   }
   options.strict = p->has("--strict");
   options.expectations = p->one("--expectations");
+  options.update_expectations = p->has("--update-expectations");
+  if (options.update_expectations && !options.expectations)
+    return usage("run", "--update-expectations needs --expectations FILE");
   if (auto out = p->one("--out")) options.out = *out;
   if (auto scale = p->one("--timeout-scale")) {
     auto x = timeout_scale(*scale);
@@ -181,6 +200,22 @@ int command_selftest(int argc, char** argv) {
   return sipconform::selftest_command(options, only == p->values.end() ? std::vector<std::string>{} : only->second);
 }
 
+int command_diff(int argc, char** argv) {
+  std::string problem;
+  auto p = parse(argc, argv, {"--filter", "--out", "--json"}, {"--help", "--time-order"}, problem);
+  if (!p) return usage("diff", problem);
+  if (p->has("--help")) return usage("diff");
+  if (p->positional.size() != 2) return usage("diff", "name two report folders, A and B");
+  sipconform::DiffOptions options;
+  options.a = p->positional[0];
+  options.b = p->positional[1];
+  if (auto f = p->values.find("--filter"); f != p->values.end()) options.filters = f->second;
+  options.html = p->one("--out");
+  options.json = p->one("--json");
+  options.time_order = p->has("--time-order");
+  return sipconform::diff_command(options);
+}
+
 int command_simple(std::string_view command, int argc, char** argv) {
   std::string problem;
   auto p = parse(argc, argv, {"--filter", "--repo", "--results", "--out"}, {"--help", "--full-coverage"}, problem);
@@ -206,6 +241,7 @@ int main(int argc, char** argv) {
   if (command == "--help" || command == "-h" || command == "help") return usage("");
   if (command == "run") return command_run(argc, argv);
   if (command == "selftest") return command_selftest(argc, argv);
+  if (command == "diff") return command_diff(argc, argv);
   if (kHelp.contains(command) && !command.empty()) return command_simple(command, argc, argv);
   return usage("", "unknown command '" + std::string(command) + "'");
 }

@@ -69,6 +69,9 @@ struct Party {
   // `auth: {username, password}`: what SIPp's [authentication] answers a 401/407 with (-au/-ap).
   std::string auth_username;
   std::string auth_password;
+  // `after: <party>`: a caller started only once that earlier caller's SIPp has exited (e.g. a
+  // call placed once a registrant's REGISTER got its 200), instead of a pause that hopes it has.
+  std::string after;
   Location where;
 };
 

@@ -219,7 +219,8 @@ Result<void> CaseParser::parties(const YAML::Node& node) {
 Result<Party> CaseParser::party(const YamlEntry& entry) {
   const std::string what = "party '" + entry.key + "'";
   auto fields =
-      r_.fields(entry.value, what, {"scenario", "calls", "vars", "transport", "count", "must_pass", "at", "auth"},
+      r_.fields(entry.value, what,
+                {"scenario", "calls", "vars", "transport", "count", "must_pass", "at", "auth", "after"},
                 {"scenario"});
   if (!fields) return std::unexpected(fields.error());
   Party out;
@@ -227,6 +228,17 @@ Result<Party> CaseParser::party(const YamlEntry& entry) {
   out.where = r_.at(entry.key_node);
   for (const auto& field : *fields) {
     if (auto ok = party_field(field, out); !ok) return std::unexpected(ok.error());
+  }
+  if (!out.after.empty()) {
+    // Only an earlier caller: callees run for the whole case; declaration order rules out cycles.
+    const YAML::Node& node = entry.value["after"];
+    auto earlier = std::find_if(case_.parties.begin(), case_.parties.end(),
+                                [&](const Party& p) { return p.name == out.after; });
+    if (!out.calls_target)
+      return r_.error(node, "after: only a party with calls: target may wait for another");
+    if (earlier == case_.parties.end() || !earlier->calls_target || earlier->scenario == kNoScenario)
+      return r_.error(node,
+                      "after: '" + out.after + "' must be a caller declared before " + out.name);
   }
   return out;
 }
@@ -275,6 +287,10 @@ Result<void> CaseParser::party_field(const YamlEntry& field, Party& party) {
     if (!at) return std::unexpected(at.error());
     party.at_pstn_gateway = *at == "pstn-gateway";
     party.at_outside = *at == "outside";
+  } else if (field.key == "after") {
+    auto after = r_.non_empty_text(value, "after");
+    if (!after) return std::unexpected(after.error());
+    party.after = *after;
   } else if (field.key == "auth") {
     auto auth = r_.fields(value, "auth", {"username", "password"}, {"username", "password"});
     if (!auth) return std::unexpected(auth.error());

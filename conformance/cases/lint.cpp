@@ -157,7 +157,10 @@ const std::vector<std::string_view>& known_capabilities() {
   static const std::vector<std::string_view> capabilities = {
       "udp",         "tcp",          "tls",      "refer",
       "app-connect", "registration", "rest-api", "debugger-webhook",
-      "dtmf",        "enhanced-sip", "media",    "pstn"};
+      "dtmf",        "enhanced-sip", "media",    "pstn",
+      // Callers reach the target's own SIP stack, with no proxy in front: it sees their source
+      // addresses, and its inbound leg's messages are not relayed later than its outbound legs'.
+      "direct-ingress"};
   return capabilities;
 }
 

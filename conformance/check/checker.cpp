@@ -445,6 +445,33 @@ std::string join_parts(const std::vector<std::string>& parts) {
   return text;
 }
 
+// A UDP retransmission is the same message sent again (RFC 3261 §17): same direction, first line,
+// Call-ID, CSeq, top Via, From and To. A loaded machine causes them (a late ACK, a slow 100), so a
+// wire `count` counts messages, not their copies; a new transaction (new branch) counts anew.
+bool retransmission_of(const SipEvent& earlier, const SipEvent& later) {
+  auto same = [&](std::string_view name) {
+    const std::string* a = earlier.header(name);
+    const std::string* b = later.header(name);
+    return a && b ? *a == *b : a == b;
+  };
+  return earlier.src == later.src && earlier.dst == later.dst && earlier.call_id == later.call_id &&
+         earlier.first_line() == later.first_line() && same("CSeq") && same("Via") && same("From") &&
+         same("To");
+}
+
+std::vector<std::size_t> without_retransmissions(const std::vector<std::size_t>& selected,
+                                                 const Timeline& timeline) {
+  std::vector<std::size_t> kept;
+  for (std::size_t index : selected) {
+    const SipEvent& sip = timeline.events[index].sip;
+    if (std::none_of(kept.begin(), kept.end(), [&](std::size_t first) {
+          return retransmission_of(timeline.events[first].sip, sip);
+        }))
+      kept.push_back(index);
+  }
+  return kept;
+}
+
 CheckResult check_wire(const WireCheck& check, const CheckContext& context,
                        const Timeline& timeline) {
   const std::string selector_text = substitute(check.message, context.substitutions);
@@ -462,10 +489,12 @@ CheckResult check_wire(const WireCheck& check, const CheckContext& context,
   auto selector = parse_selector(selector_text);
   if (!selector) return harness_error(std::move(result), selector.error().message);
   const auto selected = all_matches(*selector, timeline);
-  if (check.count && static_cast<int>(selected.size()) != *check.count) {
+  const auto distinct = without_retransmissions(selected, timeline);
+  if (check.count && static_cast<int>(distinct.size()) != *check.count) {
     result.verdict = failure_verdict(check.level, context);
-    result.observed = std::to_string(selected.size()) + " message(s)" +
-                      (selected.empty() ? "" : ": " + list_events(timeline, selected));
+    result.observed = std::to_string(distinct.size()) + " message(s)" +
+                      (selected.size() != distinct.size() ? " (retransmissions left out)" : "") +
+                      (selected.empty() ? "" : ": " + list_events(timeline, distinct));
     if (!selected.empty()) result.event = selected.front();
     return result;
   }

@@ -57,6 +57,9 @@ struct RunResult {
   bool strict = false;
   std::vector<CaseResult> cases;  // sorted by id
   std::vector<std::string> catalogue;  // every behaviour ID, catalogue order (empty: not known)
+  // The profile's edges (name -> source CIDRs): which edge a target address belongs to, for
+  // readers of the report without the profile (`diff` names the target's addresses by edge).
+  std::vector<std::pair<std::string, std::vector<std::string>>> edges;
   // Catalogue IDs that no case of this run names.
   std::vector<std::string> not_tested() const;
   // Per behaviour ID: the worst verdict of the cases naming it; IDs no case names are absent.

@@ -34,6 +34,7 @@ Result<RunResult> merge_runs(const std::vector<RunResult>& shards) {
   merged.target = shards.front().target;
   merged.strict = shards.front().strict;
   merged.catalogue = shards.front().catalogue;
+  merged.edges = shards.front().edges;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < shards.size(); ++i) {
     const RunResult& shard = shards[i];

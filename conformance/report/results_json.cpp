@@ -249,6 +249,18 @@ std::vector<std::string> read_strings(FieldReader& reader, std::string_view key)
   return out;
 }
 
+std::vector<std::pair<std::string, std::vector<std::string>>> read_edges(FieldReader& reader) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> edges;
+  for (const auto& [name, cidrs] : reader.object("edges").as_object()) {
+    std::string error;
+    const Json holder(Json::Object{{"cidrs", cidrs}});  // read_strings reads a field of an object
+    FieldReader ranges(holder, reader.path() + ".edges." + name, error);
+    edges.emplace_back(name, read_strings(ranges, "cidrs"));
+    if (!error.empty()) return reader.problem("edges." + name, "expected an array of CIDRs"), edges;
+  }
+  return edges;
+}
+
 Verdict read_verdict(FieldReader& reader) {
   const std::string text = reader.string("verdict");
   auto verdict = parse_verdict(text);
@@ -406,7 +418,13 @@ std::string render_results_json(const RunResult& run) {
   for (const auto& id : run.not_tested()) not_tested.push_back(Json(id));
   out.set("summary", summary_json(run)).set("behaviours", std::move(behaviours));
   out.set("catalogue", std::move(catalogue)).set("not_tested", std::move(not_tested));
-  out.set("cases", std::move(cases));
+  Json edges = Json::object();
+  for (const auto& [name, cidrs] : run.edges) {
+    Json ranges = Json::array();
+    for (const auto& cidr : cidrs) ranges.push_back(Json(cidr));
+    edges.set(name, std::move(ranges));
+  }
+  out.set("edges", std::move(edges)).set("cases", std::move(cases));
   return out.dump(2) + "\n";
 }
 
@@ -426,6 +444,8 @@ Result<RunResult> parse_results_json(const std::string& text) {
   for (std::size_t i = 0; i < cases.size() && error.empty(); ++i)
     run.cases.push_back(read_case(cases[i], reader.child("cases", i), error));
   if (error.empty()) run.catalogue = read_strings(reader, "catalogue");
+  if (error.empty() && json->find("edges") != nullptr)  // absent before edges were written
+    run.edges = read_edges(reader);
   if (!error.empty()) return fail("results.json: " + error);
   return run;
 }

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -163,16 +165,27 @@ std::string token_for(int index) {
 }
 
 // A SIPp party has bound its socket once we can no longer bind the same address ourselves.
+// Whether a socket is bound at ip:port (a TCP one listening), read from /proc/net/{tcp,udp}: probing
+// with bind() holds the port for a moment, and a SIPp or stunnel4 binding it just then fails with
+// EADDRINUSE (SIPp exit 254, "Unable to bind main socket"; seen once in 24 full runs). As the
+// tests' test_processes.h does.
 bool bound_by_someone(const std::string& ip, std::uint16_t port, bool tcp) {
-  int fd = ::socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  ::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-  const bool taken = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0;
-  ::close(fd);
-  return taken;
+  in_addr address{};
+  if (::inet_pton(AF_INET, ip.c_str(), &address) != 1) return false;
+  // The kernel prints the address as the 32-bit value in host order, then the port, in hex.
+  char local[16];
+  std::snprintf(local, sizeof local, "%08X:%04X", static_cast<unsigned>(address.s_addr),
+                static_cast<unsigned>(port));
+  std::ifstream table(tcp ? "/proc/net/tcp" : "/proc/net/udp");
+  std::string line;
+  std::getline(table, line);  // the column titles
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, here, remote, state;
+    if (!(fields >> slot >> here >> remote >> state)) continue;
+    if (here == local && (!tcp || state == "0A")) return true;  // 0A: TCP_LISTEN
+  }
+  return false;
 }
 
 bool await_bound(const PartyPlan& plan, double seconds) {
@@ -202,6 +215,51 @@ void await_quiet(const MockServer& mock, const std::string& token, double quiet,
       return;
     }
   }
+}
+
+// A webhook request the case's expectations need: its path (and method) at least `count` times.
+struct AwaitedRequest {
+  std::string path;
+  std::string method;  // empty: any
+  std::size_t count = 1;
+};
+
+// From expect.requests (count 0 is awaited by nobody) and the "webhook [METHOD] /path" selectors
+// of expect.order, which must match an event to pass.
+std::vector<AwaitedRequest> awaited_requests(const Case& test) {
+  std::vector<AwaitedRequest> out;
+  for (const auto& request : test.expect.requests)
+    if (request.count.value_or(1) > 0)
+      out.push_back({request.path, request.method.value_or(""),
+                     static_cast<std::size_t>(request.count.value_or(1))});
+  for (const auto& order : test.expect.order) {
+    for (const std::string* selector : {&order.first, &order.second}) {
+      std::istringstream in(*selector);
+      const std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
+      if (words.size() == 2 && words[0] == "webhook") out.push_back({words[1], "", 1});
+      if (words.size() == 3 && words[0] == "webhook") out.push_back({words[2], words[1], 1});
+    }
+  }
+  return out;
+}
+
+// Status callbacks, action fetches and alerts may come after the SIP parties are done; on a loaded
+// machine later than any fixed quiet period. So first wait, up to `limit` seconds, until every
+// request the case expects has arrived as often as it expects (params are the checker's business).
+void await_expected_requests(const MockServer& mock, const std::string& token,
+                             const std::vector<AwaitedRequest>& awaited, double limit) {
+  const double start = epoch_now();
+  auto arrived = [&] {
+    const auto seen = mock.requests_of(token);
+    return std::all_of(awaited.begin(), awaited.end(), [&](const AwaitedRequest& want) {
+      const auto n = std::count_if(seen.begin(), seen.end(), [&](const RecordedRequest& r) {
+        return r.event.path == want.path && (want.method.empty() || r.event.method == want.method);
+      });
+      return static_cast<std::size_t>(n) >= want.count;
+    });
+  };
+  while (!arrived() && epoch_now() - start < limit)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
 }
 
 std::string label_of(const std::string& address, const std::vector<PartyPlan>& plans) {
@@ -419,13 +477,21 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
   for (std::size_t i = 0; i < plans.size(); ++i) {
     if (plans[i].party->calls_target) continue;
     launch(i);
-    if (processes[i] && !await_bound(plans[i], 5)) start_error = plans[i].party->name + ": never bound its port";
+    if (processes[i] && !await_bound(plans[i], 5 * std::max(1.0, env.timeout_scale)))
+      start_error = plans[i].party->name + ": never bound its port";
   }
   // REST steps start once the callees listen (a created call may dial one), beside the callers.
   std::optional<ApiThread> api;
   if (start_error.empty()) api.emplace(test, env, token, context.substitutions, origin + timeout);
   for (std::size_t i = 0; i < plans.size() && start_error.empty(); ++i)
-    if (plans[i].party->calls_target) launch(i);
+    if (plans[i].party->calls_target && plans[i].party->after.empty()) launch(i);
+  // `after:` callers, in declaration order, each once the earlier caller it names has exited.
+  for (std::size_t i = 0; i < plans.size() && start_error.empty(); ++i) {
+    if (!plans[i].party->calls_target || plans[i].party->after.empty()) continue;
+    for (std::size_t j = 0; j < i; ++j)
+      if (plans[j].party->name == plans[i].party->after && processes[j]) processes[j]->wait();
+    launch(i);
+  }
 
   for (std::size_t i = 0; i < plans.size(); ++i) {
     PartyResult party;
@@ -447,6 +513,9 @@ CaseResult run_case(const Case& test, int index, const CaseEnvironment& env) {
     context.substitutions = api->substitutions();
     std::ofstream(folder + "/api.log") << render_api_log(result.api, origin);
   }
+  // Bounded so that a target that never sends one (a FAIL) costs seconds, not the case timeout.
+  await_expected_requests(*env.mock, token, awaited_requests(test),
+                          5 * std::max(1.0, env.timeout_scale));
   await_quiet(*env.mock, token, 0.3, 3 * env.timeout_scale);
   if (capture) capture->stop();
   result.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

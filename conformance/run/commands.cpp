@@ -1,4 +1,4 @@
-// The commands besides `run`: list, lint, coverage and merge. Each loads what it needs from the
+// The commands besides `run`: list, lint, coverage, merge and diff. Each loads what it needs from the
 // repository (catalogue, cases, scenarios) and prints for a person; exit codes as in suite.h.
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +8,7 @@
 #include "cases/case_loader.h"
 #include "cases/catalogue.h"
 #include "cases/lint.h"
+#include "report/diff.h"
 #include "report/report.h"
 #include "run/suite.h"
 
@@ -31,7 +32,45 @@ int report_error(const Error& error) {
   return kUsage;
 }
 
+// A report folder's results.json, keeping only the cases the filters select.
+Result<RunResult> load_report(const std::string& dir, const std::vector<std::string>& filters) {
+  const std::string path = dir + "/results.json";
+  if (!std::filesystem::is_regular_file(path)) return fail(dir + ": not a report folder (no results.json)");
+  auto text = read_file(path);
+  if (!text) return std::unexpected(text.error());
+  auto run = parse_results_json(*text);
+  if (!run) return fail(path + ": " + run.error().message);
+  std::erase_if(run->cases, [&](const CaseResult& c) { return !selected(c.id, c.behaviours, filters); });
+  return run;
+}
+
+Result<void> write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  if (!out.flush()) return fail(path + ": cannot write");
+  return {};
+}
+
 }  // namespace
+
+int diff_command(const DiffOptions& options) {
+  auto a = load_report(options.a, options.filters);
+  if (!a) return report_error(a.error());
+  auto b = load_report(options.b, options.filters);
+  if (!b) return report_error(b.error());
+  const RunDiff diff = diff_runs(*a, *b, options.time_order ? SequenceOrder::time : SequenceOrder::per_stream);
+  std::fputs(render_diff_text(diff, options.a, options.b).c_str(), stdout);
+  if (options.html) {
+    if (auto written = write_text(*options.html, render_diff_html(diff, options.a, options.b)); !written)
+      return report_error(written.error());
+    std::printf("\ndiff: %s\n", options.html->c_str());
+  }
+  if (options.json) {
+    if (auto written = write_text(*options.json, render_diff_json(diff, options.a, options.b)); !written)
+      return report_error(written.error());
+  }
+  return diff.any() ? 1 : 0;
+}
 
 int list_command(const std::string& repo, const std::vector<std::string>& filters) {
   auto cases = load_cases(repo + "/fixtures/cases");

@@ -121,6 +121,22 @@ std::vector<CaseResult> run_all(const std::vector<Case>& cases, const CaseEnviro
   return results;
 }
 
+// --update-expectations: writes the file only when it changes and says what changed.
+Result<void> rewrite_expectations(const KnownFailures& old, const RunResult& run, const std::string& path) {
+  const auto update = update_known_failures(old, run);
+  for (const auto& id : update.added)
+    std::printf("expectations: now failing: %s (%s)\n", id.c_str(), update.updated.cases.at(id).c_str());
+  for (const auto& id : update.removed) std::printf("expectations: no longer failing: %s\n", id.c_str());
+  if (!update.changed() && std::filesystem::exists(path)) {
+    std::printf("expectations: %s unchanged (%zu known failures)\n", path.c_str(), update.updated.cases.size());
+    return {};
+  }
+  if (auto written = write_known_failures(path, update.updated); !written) return written;
+  std::printf("expectations: %s rewritten: %zu added, %zu removed, %zu known failures\n", path.c_str(),
+              update.added.size(), update.removed.size(), update.updated.cases.size());
+  return {};
+}
+
 }  // namespace
 
 bool selected(const std::string& case_id, const std::vector<std::string>& behaviours,
@@ -154,7 +170,11 @@ int run_suite(const RunOptions& given) {
     return usage_error(issue.to_string() + " (run `sipconform lint` for every problem)");
   }
   std::optional<KnownFailures> known;
-  if (options.expectations) {
+  if (options.update_expectations && !options.expectations)
+    return usage_error("--update-expectations needs --expectations FILE");
+  if (options.update_expectations && !std::filesystem::exists(*options.expectations)) {
+    known = KnownFailures{profile->name, {}};  // first run of a new target: the file is created
+  } else if (options.expectations) {
     auto loaded = load_known_failures(*options.expectations);
     if (!loaded) return usage_error(loaded.error().message);
     known = std::move(*loaded);
@@ -195,6 +215,7 @@ int run_suite(const RunOptions& given) {
   run.target = profile->name;
   run.strict = options.strict;
   for (const auto& behaviour : catalogue->behaviours) run.catalogue.push_back(behaviour.id);
+  for (const auto& edge : profile->edges) run.edges.emplace_back(edge.edge, edge.cidrs);
   run.cases = run_all(chosen, env, options.jobs, options.quiet);
   if (known)
     for (auto& c : run.cases) c.expected_failure = known->cases.contains(c.id);
@@ -210,6 +231,12 @@ int run_suite(const RunOptions& given) {
   if (!options.quiet) print_summary(run, options.out);
   if (const std::string log = write_unrouted(unrouted, options.out); !log.empty())
     std::printf("%zu webhook request(s) matched no case: %s\n", unrouted.size(), log.c_str());
+  if (options.update_expectations) {
+    if (auto rewritten = rewrite_expectations(*known, run, *options.expectations); !rewritten) {
+      std::fprintf(stderr, "sipconform: %s\n", rewritten.error().message.c_str());
+      return kHarness;
+    }
+  }
   const auto unexpected = run.unexpected();
   if (std::any_of(unexpected.begin(), unexpected.end(), [](auto* c) { return c->verdict == Verdict::harness_error; }))
     return kHarness;

@@ -17,6 +17,9 @@ struct RunOptions {
   int shard_count = 1;
   bool strict = false;
   std::optional<std::string> expectations;
+  // After the run, rewrite `expectations` to list this run's failures (the exit code is still
+  // judged against the file as it was, so CI sees the surprise once). A missing file is created.
+  bool update_expectations = false;
   std::string out = "reports/latest";
   double timeout_scale = 1.0;
   std::string repo_root = ".";        // cases, scenarios, catalogue and the managed command
@@ -32,6 +35,16 @@ int list_command(const std::string& repo_root, const std::vector<std::string>& f
 int lint_command(const std::string& repo_root, bool require_full_coverage);
 int coverage_command(const std::string& repo_root, const std::optional<std::string>& results_json);
 int merge_command(const std::vector<std::string>& inputs, const std::string& out);
+struct DiffOptions {
+  std::string a, b;                  // report folders (each with results.json)
+  std::vector<std::string> filters;  // as run's --filter
+  std::optional<std::string> html;   // --out FILE.html
+  std::optional<std::string> json;   // --json FILE
+  bool time_order = false;           // --time-order: the merged timeline's (racy) order
+};
+// `sipconform diff A B`: per case the verdicts and the masked message sequences of two runs.
+// Exit 0 when nothing differs, 1 when something does, 2 when a folder cannot be read.
+int diff_command(const DiffOptions& options);
 // For each deviation the managed sipref knows (or only those named), runs the cases of the
 // behaviours it breaks against sipref making that mistake: each must be caught (a FAIL) only by
 // cases that check one of those behaviours. Exit 0 when all are, 1 otherwise.

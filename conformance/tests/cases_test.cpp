@@ -240,6 +240,28 @@ TEST(CaseLoaderErrors, BadOutsideAndAuth) {
                     "unknown placeholder '{{domain:mail}}'");
 }
 
+TEST(CaseLoader, CallerAfterAnotherCaller) {
+  const auto loaded = load_case(write_file(
+      "sip/x.yaml", kHead +
+                        "parties:\n"
+                        "  registrant: { scenario: register-contact.xml, calls: target }\n"
+                        "  caller: { scenario: caller-hangs-up.xml, calls: target, after: registrant }\n"));
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  EXPECT_EQ(loaded->parties.at(0).after, "");
+  EXPECT_EQ(loaded->parties.at(1).after, "registrant");
+}
+
+TEST(CaseLoaderErrors, AfterNamesAnEarlierCaller) {
+  const std::string head = kHead + "parties:\n  registrant: { scenario: r.xml, calls: target }\n"
+                                   "  agent: { scenario: a.xml }\n";
+  expect_case_error(head + "  caller: { scenario: c.xml, calls: target, after: nobody }\n", "7:52",
+                    "after: 'nobody' must be a caller declared before caller");
+  expect_case_error(head + "  caller: { scenario: c.xml, calls: target, after: agent }\n", "7:52",
+                    "after: 'agent' must be a caller declared before caller");
+  expect_case_error(head + "  callee: { scenario: c.xml, after: registrant }\n", "7:37",
+                    "after: only a party with calls: target may wait for another");
+}
+
 TEST(CaseLoader, PayloadChecksAndOrderBounds) {
   const auto loaded = load_case(write_file(
       "sip/x.yaml", kHead + "requires: [debugger-webhook]\n" + kCaller +
@@ -812,7 +834,8 @@ TEST_F(LintTree, ReportsEachProblemAtItsPlace) {
                 "the catalogue)",
           dir + "/sip/problems.yaml:4:17: error: unknown capability 'teleport' (known: udp, tcp, "
                 "tls, refer, app-connect, "
-                "registration, rest-api, debugger-webhook, dtmf, enhanced-sip, media, pstn)",
+                "registration, rest-api, debugger-webhook, dtmf, enhanced-sip, media, pstn, "
+                "direct-ingress)",
           dir +
               "/sip/problems.yaml:7:3: error: scenario 'callee-missing.xml' of party 'callee' is "
               "not in " +

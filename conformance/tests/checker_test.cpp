@@ -670,6 +670,26 @@ TEST(Checker, WireCountAndSource) {
   EXPECT_EQ(results[3].observed, "no message matched \"callee <- CANCEL\"");
 }
 
+// A loaded machine makes UDP retransmissions: the same INVITE again is one message; a new
+// transaction (another branch) is another.
+TEST(Checker, WireCountLeavesOutRetransmissions) {
+  Fixture f;
+  f.test.expect.wire = {Wire("callee <- INVITE").count(1)};
+  Timeline timeline = basic_call();
+  Event again = timeline.events[5];
+  again.time = 0.555;
+  timeline.events.insert(timeline.events.begin() + 6, again);
+  CheckResult result = f.only(timeline);
+  EXPECT_EQ(result.verdict, Verdict::pass) << result.observed;
+
+  again.time = 0.600;
+  again.sip.headers[0].second = "SIP/2.0/UDP 127.0.1.1:5060;branch=z9hG4bK2";
+  timeline.events.insert(timeline.events.begin() + 7, again);
+  result = f.only(timeline);
+  EXPECT_EQ(result.verdict, Verdict::fail);
+  EXPECT_EQ(result.observed, "2 message(s) (retransmissions left out): #5 at 0.055 s, #7 at 0.600 s");
+}
+
 TEST(Checker, WireSourceFromTheWrongEdge) {
   Fixture f;
   f.test.expect.wire = {Wire("callee <- INVITE").source("edge:dublin"),

@@ -369,8 +369,7 @@ void Engine::finish_dial(Session& s, DialStatus status, LegId reported) {
   const Leg* in = leg(s.inbound);
   const bool caller_gone = !in || in->state == LegState::ended || in->state == LegState::ending;
   if (const auto& action = s.dial->verb.action) {  // [dial.action]: its TwiML replaces the rest
-    auto base = webhook::parse_url(s.document_url);
-    auto url = base ? webhook::resolve_url(*base, *action) : base;
+    auto url = webhook::resolve_in_document(s.document_url, *action);
     if (!url) {
       raise(s, {11100, "invalid <Dial action> URL '" + *action + "'"});
     } else {

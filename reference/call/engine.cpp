@@ -99,6 +99,10 @@ void Engine::on_options(sip::TransactionId server, const sip::Message& request) 
 void Engine::on_ack(const sip::Message& ack) {
   const LegId* id = dialogs_.find_for_request(ack);
   Leg* l = id ? leg(*id) : nullptr;
+  if (l && l->bye_after_ack) {  // we hung up while our 200 waited for this ACK
+    if (l->ok_resender) l->ok_resender->ack_received();
+    return send_bye(*l);
+  }
   if (!l || l->state != LegState::answering) return;  // a stray or repeated ACK: nothing to do
   if (l->ok_resender) l->ok_resender->ack_received();
   if (l->dialog) l->dialog->confirm();

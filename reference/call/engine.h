@@ -131,6 +131,7 @@ class Engine final : public sip::TransactionUser {
   void reject(Leg& leg, int status, std::string_view warning = {});
   void hang_up(Leg& leg, std::string_view reason = {});  // reason: a Reason header value for BYE
   void cancel(Leg& leg);
+  void send_bye(Leg& leg);  // hang_up's BYE, now or once the ACK of our 2xx came
   void leg_ended(Leg& leg);
   sip::Flow flow_to(std::string_view uri, const std::string& edge) const;
   std::string contact_for(const std::string& edge, sip::TransportKind kind) const;

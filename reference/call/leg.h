@@ -48,6 +48,8 @@ struct Leg {
   std::string local_contact;
   std::optional<sip::Dialog> dialog;
   std::unique_ptr<sip::Invite2xxRetransmitter> ok_resender;  // UAS: our 2xx until its ACK
+  bool bye_after_ack = false;  // UAS: we hung up before the ACK came; the BYE waits for it
+  std::string bye_reason;      // the BYE's Reason header value, if any
   std::string local_sdp;   // what we offered/answered on this leg (our media address)
   std::string remote_sdp;  // what the peer offered/answered
   // Anchored media: the relay endpoint (RTP/RTCP ports on the edge's media address) this leg's

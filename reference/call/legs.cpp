@@ -86,11 +86,12 @@ void Engine::answer(Leg& l, std::string sdp) {
   l.ok_resender = std::make_unique<sip::Invite2xxRetransmitter>(
       timers_, std::move(ok), [this, flow](const sip::Message& m) { transport_.send(m, flow); },
       [this, id] {
-        if (Leg* gone = leg(id)) {
-          log::warn(gone->call_sid, "no-ack", "the 2xx was never ACKed: hanging up");
-          gone->state = LegState::confirmed;
-          if (Session* s = session(gone->session_sid)) end_session(*s);
-        }
+        Leg* gone = leg(id);
+        if (!gone) return;
+        log::warn(gone->call_sid, "no-ack", "the 2xx was never ACKed: hanging up");
+        if (gone->bye_after_ack) return send_bye(*gone);  // §15: the transaction gave up
+        gone->state = LegState::confirmed;
+        if (Session* s = session(gone->session_sid)) end_session(*s);
       },
       config_.timers.t1, config_.timers.t2);
   l.ok_resender->start();
@@ -137,16 +138,17 @@ void Engine::hang_up(Leg& l, std::string_view reason) {
     case LegState::answering:
     case LegState::confirmed: {
       transfer_leg_leaving(l);  // [refer.notify]: the last NOTIFY precedes the transferor's BYE
-      if (l.ok_resender) l.ok_resender->stop();
       if (!l.dialog) break;
-      auto bye = l.dialog->make_request("BYE");
-      if (!reason.empty()) bye.add("Reason", std::string(reason));
       if (!l.ended_at) l.ended_at = timers_.now();
-      auto id = transactions_.send_request(std::move(bye), flow_to(l.dialog->next_hop(), l.edge));
-      client_transactions_[id] = l.id;
       l.state = LegState::ending;
-      log::info(l.call_sid, "bye-sent", "");
-      return;
+      l.bye_reason = std::string(reason);
+      // RFC 3261 §15: no BYE before the ACK of our 2xx; on_ack (or the 2xx giving up) sends it.
+      if (l.ok_resender && l.ok_resender->active()) {
+        l.bye_after_ack = true;
+        log::info(l.call_sid, "bye-deferred", "until the ACK of our 200");
+        return;
+      }
+      return send_bye(l);
     }
     case LegState::cancelling:
     case LegState::ending:
@@ -154,6 +156,16 @@ void Engine::hang_up(Leg& l, std::string_view reason) {
   }
   l.state = LegState::ended;
   leg_ended(l);
+}
+
+void Engine::send_bye(Leg& l) {
+  l.bye_after_ack = false;
+  if (l.ok_resender) l.ok_resender->stop();
+  auto bye = l.dialog->make_request("BYE");
+  if (!l.bye_reason.empty()) bye.add("Reason", l.bye_reason);
+  auto id = transactions_.send_request(std::move(bye), flow_to(l.dialog->next_hop(), l.edge));
+  client_transactions_[id] = l.id;
+  log::info(l.call_sid, "bye-sent", "");
 }
 
 void Engine::cancel(Leg& l) {

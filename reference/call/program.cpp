@@ -170,8 +170,7 @@ void Engine::run_verb(Session& s, const twiml::Verb& verb, bool& wait) {
           wait = true;
           after(s, std::chrono::seconds(std::max(1, v.loop.value)));
         } else if constexpr (std::is_same_v<V, twiml::Redirect>) {
-          auto base = webhook::parse_url(s.document_url);
-          auto target = base ? webhook::resolve_url(*base, v.url) : base;
+          auto target = webhook::resolve_in_document(s.document_url, v.url);
           if (!target) {
             raise(s, {11100, "invalid <Redirect> URL '" + v.url + "'"});
             return;

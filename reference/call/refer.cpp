@@ -76,8 +76,7 @@ void Engine::start_transfer(sip::TransactionId server, const sip::Message& refer
   (void)transactions_.respond(server, std::move(accepted));
   log::info(transferor.call_sid, "refer-accepted", refer_to + " for " + transferee.call_sid);
 
-  auto base = webhook::parse_url(s.document_url);
-  auto url = base ? webhook::resolve_url(*base, *s.dial->verb.refer_url) : base;
+  auto url = webhook::resolve_in_document(s.document_url, *s.dial->verb.refer_url);
   perform(s, s.transfer->machine.started());
   if (!url) {
     raise(s, {11100, "invalid referUrl '" + *s.dial->verb.refer_url + "'"});

@@ -85,8 +85,7 @@ void Engine::finish_refer_verb(Session& s) {
   s.refer_verb.reset();
   if (!run_.verb.action && run_.caller_left) return;
   if (!run_.verb.action) return run(s);
-  auto base = webhook::parse_url(s.document_url);
-  auto url = base ? webhook::resolve_url(*base, *run_.verb.action) : base;
+  auto url = webhook::resolve_in_document(s.document_url, *run_.verb.action);
   if (!url) {
     raise(s, {11100, "invalid <Refer action> URL '" + *run_.verb.action + "'"});
     return run(s);

@@ -34,8 +34,7 @@ void Engine::start_screening(Session& s, Leg& child) {
 void Engine::fetch_screening(Session& s, const std::string& url_text, HttpMethod method) {
   Screening& screening = *s.dial->screening;
   const Leg* child = leg(screening.leg);
-  auto base = webhook::parse_url(screening.document_url.empty() ? s.document_url : screening.document_url);
-  auto url = base ? webhook::resolve_url(*base, url_text) : base;
+  auto url = webhook::resolve_in_document(screening.document_url.empty() ? s.document_url : screening.document_url, url_text);
   if (!url || !child) {
     raise(s, {11100, "invalid screening URL '" + url_text + "'"});
     return screen_out(s, "invalid screening URL");

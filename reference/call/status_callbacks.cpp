@@ -51,8 +51,7 @@ bool valid_label(std::string_view label) {
 
 // The statusCallback as an absolute URL: relative ones against the document that held the noun.
 Result<webhook::Url> callback_url(std::string_view document_url, std::string_view reference) {
-  auto base = webhook::parse_url(document_url);
-  auto url = base ? webhook::resolve_url(*base, reference) : webhook::parse_url(reference);
+  auto url = webhook::resolve_in_document(document_url, reference);
   if (!url) return url;
   if (!valid_callback_host(url->host)) return fail("'" + url->host + "' is not a valid hostname");
   return url;

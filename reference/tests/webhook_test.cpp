@@ -206,6 +206,14 @@ TEST(Url, ResolvesReferencesAsRfc3986Section5Says) {
   EXPECT_FALSE(resolve_url(base, "http:g").has_value());
 }
 
+TEST(Url, InDocumentRelativeToItsUrlAndAbsoluteOnlyWithoutOne) {
+  EXPECT_EQ(resolve_in_document("http://app.example/voice", "/after").value().to_string(),
+            "http://app.example/after");
+  // Inline TwiML from the REST API has no URL: absolute URLs work, relative ones cannot.
+  EXPECT_EQ(resolve_in_document("", "http://app.example/next").value().to_string(), "http://app.example/next");
+  EXPECT_FALSE(resolve_in_document("", "/after").has_value());
+}
+
 TEST(Url, ResolutionKeepsTheBaseAuthorityWithPortAndCredentials) {
   const Url base = parse_url("https://u:p@app.example:8443/voice/start.xml?x=1#rt=500").value();
   EXPECT_EQ(resolve_url(base, "/action").value().to_string(),

@@ -196,6 +196,12 @@ Result<Url> parse_url(std::string_view text) {
   return to_url(resolve(Reference{}, split(text)), text);
 }
 
+Result<Url> resolve_in_document(std::string_view document_url, std::string_view reference) {
+  if (document_url.empty()) return parse_url(reference);
+  auto base = parse_url(document_url);
+  return base ? resolve_url(*base, reference) : base;
+}
+
 Result<Url> resolve_url(const Url& base, std::string_view reference) {
   if (auto ok = check_characters(reference); !ok) return std::unexpected(ok.error());
   return to_url(resolve(reference_of(base), split(reference)), reference);

@@ -35,6 +35,9 @@ Result<Url> parse_url(std::string_view text);
 // RFC 3986 §5.2: `reference` (absolute, or relative to `base`, e.g. "../next?x=1") resolved
 // against the URL of the document that contained it. The result must be http(s) with a host.
 Result<Url> resolve_url(const Url& base, std::string_view reference);
+// A URL written in a TwiML document fetched from `document_url`; a document with no URL of its
+// own (inline TwiML from the REST API: `document_url` empty) takes absolute URLs only.
+Result<Url> resolve_in_document(std::string_view document_url, std::string_view reference);
 
 // Which failures a retry is made for (`#rp=`): ct connect, rt response timeout, 4xx, 5xx, all.
 struct RetryPolicy {
