@@ -157,6 +157,8 @@ class Engine final : public sip::TransactionUser {
   void fail_session(Session& session, const Alert& alert);
   void maybe_destroy(Session& session);
   Session* session(const std::string& call_sid);
+  // A parent call of `account` with a new CallSid, its start times set; not yet in sessions_.
+  std::unique_ptr<Session> new_session(const config::Account& account) const;
 
   // <Dial> (dial.cpp)
   void start_dial(Session& session, twiml::Dial dial);

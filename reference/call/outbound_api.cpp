@@ -92,12 +92,8 @@ std::expected<CallRecord, Refusal> Engine::create_call(const OutboundCall& reque
   auto plan = plan_api_target(request, *account);
   if (!plan) return std::unexpected(plan.error());
 
-  auto owned = std::make_unique<Session>();
+  auto owned = new_session(*account);
   Session& s = *owned;
-  s.call_sid = new_sid("CA");
-  s.started_at = timers_.now();
-  s.created_wall = std::chrono::system_clock::now();
-  s.account = account;
   s.direction = "outbound-api";
   s.from = request.from;
   s.to = request.to;

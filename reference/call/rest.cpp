@@ -3,16 +3,12 @@
 #include <algorithm>
 
 #include "call/engine.h"
+#include "sip/headers.h"
 #include "sip/uri.h"
 #include "util/log.h"
 
 namespace sipref::call {
 namespace {
-
-std::string uri_of(std::string_view name_addr) {
-  auto parsed = sip::parse_name_addr(name_addr);
-  return parsed ? parsed->uri : std::string(name_addr);
-}
 
 Refusal not_found(std::string_view what, std::string_view sid) {
   return {404, 20404, "The requested resource " + std::string(what) + " " + std::string(sid) + " was not found"};
@@ -52,8 +48,8 @@ CallRecord Engine::record_of(const Session& s, const Leg& l) const {
     r.date_created = s.created_wall;
   } else {
     r.parent_call_sid = s.call_sid;
-    r.from = uri_of(l.invite.header("From").value_or(""));
-    r.to = uri_of(l.invite.header("To").value_or(""));
+    r.from = sip::uri_of_name_addr(l.invite.header("From").value_or(""));
+    r.to = sip::uri_of_name_addr(l.invite.header("To").value_or(""));
     r.direction = "outbound-dial";
     r.date_created = wall_of(l.created_at);
   }

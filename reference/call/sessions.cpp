@@ -12,11 +12,6 @@
 namespace sipref::call {
 namespace {
 
-std::string uri_of(std::string_view name_addr) {
-  auto parsed = sip::parse_name_addr(name_addr);
-  return parsed ? parsed->uri : std::string(name_addr);
-}
-
 }  // namespace
 
 std::string new_sid(std::string_view prefix) { return std::string(prefix) + sip::random_token(32); }
@@ -45,19 +40,15 @@ void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite
     (void)transactions_.respond(server, std::move(busy));
     return;
   }
-  auto owned = std::make_unique<Session>();
+  auto owned = new_session(*account);
   Session& s = *owned;
-  s.call_sid = new_sid("CA");
-  s.started_at = timers_.now();
-  s.created_wall = std::chrono::system_clock::now();
-  s.account = account;
   s.domain = domain;
   s.sip_username = std::move(*username);
   s.edge = config_.listen;
   for (const auto& edge : config_.edges)
     if (edge.address == from.local.ip) s.edge = edge.name;
-  s.from = uri_of(invite.header("From").value_or(""));
-  s.to = uri_of(invite.header("To").value_or(""));
+  s.from = sip::uri_of_name_addr(invite.header("From").value_or(""));
+  s.to = sip::uri_of_name_addr(invite.header("To").value_or(""));
 
   Leg& in = new_leg(s, true);
   in.call_sid = s.call_sid;
@@ -84,6 +75,15 @@ void Engine::on_new_invite(sip::TransactionId server, const sip::Message& invite
   send_provisional(in, 180);
   s.voice_fetch = true;
   fetch_twiml(s, domain->voice.url, domain->voice.method, voice_params(s));
+}
+
+std::unique_ptr<Session> Engine::new_session(const config::Account& account) const {
+  auto s = std::make_unique<Session>();
+  s->call_sid = new_sid("CA");
+  s->started_at = timers_.now();
+  s->created_wall = std::chrono::system_clock::now();
+  s->account = &account;
+  return s;
 }
 
 // What every voice request of an inbound call carries [webhook.params.standard].

@@ -39,11 +39,6 @@ std::string_view event_name(CallEvent event) {
   return "?";
 }
 
-std::string uri_of(std::string_view name_addr) {
-  auto parsed = sip::parse_name_addr(name_addr);
-  return parsed ? parsed->uri : std::string(name_addr);
-}
-
 bool valid_label(std::string_view label) {
   return !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-' &&
          std::ranges::all_of(label, [](unsigned char c) { return std::isalnum(c) || c == '-'; });
@@ -98,8 +93,8 @@ bool valid_callback_host(std::string_view host) {
 
 webhook::Params dialled_leg_params(const Session& s, const Leg& child) {
   const bool parent = child.call_sid == s.call_sid;  // a REST call's own leg [api.calls.create]
-  const std::string from = parent ? s.from : uri_of(child.invite.header("From").value_or(""));
-  const std::string to = parent ? s.to : uri_of(child.invite.header("To").value_or(""));
+  const std::string from = parent ? s.from : sip::uri_of_name_addr(child.invite.header("From").value_or(""));
+  const std::string to = parent ? s.to : sip::uri_of_name_addr(child.invite.header("To").value_or(""));
   webhook::Params p;
   p.add("CallSid", child.call_sid);
   if (!parent && !deviates(Deviation::no_parent_call_sid)) p.add("ParentCallSid", s.call_sid);

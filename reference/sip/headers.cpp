@@ -439,4 +439,9 @@ bool is_list_header(std::string_view canonical_name) {
                      [&](std::string_view name) { return iequals(name, canonical_name); });
 }
 
+std::string uri_of_name_addr(std::string_view value) {
+  auto parsed = parse_name_addr(value);
+  return parsed ? parsed->uri : std::string(value);
+}
+
 }  // namespace sipref::sip

@@ -66,6 +66,9 @@ struct NameAddr {
   bool operator==(const NameAddr&) const = default;
 };
 Result<NameAddr> parse_name_addr(std::string_view value);
+// The URI of a name-addr header value (From, To, Contact), or the text itself when it does not
+// parse as one: what webhook parameters report.
+std::string uri_of_name_addr(std::string_view value);
 
 // Comma-split of a header value at top level (outside quotes and <>), trimmed.
 std::vector<std::string> split_list(std::string_view value);
