@@ -5,8 +5,11 @@
 namespace sipref::call {
 namespace {
 
-// Latency buckets from 1 ms to 10 s: loopback webhooks sit in the first few, real ones further up.
-const std::vector<double> kLatencyBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+// Latency buckets from 0.25 ms to 10 s: fine below 10 ms, where loopback webhooks and the
+// post-dial-delay target (p99 <= 5 ms) sit, coarse above for real web applications.
+const std::vector<double> kLatencyBuckets = {0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004,
+                                             0.005,   0.0075, 0.01,    0.025, 0.05,   0.1,   0.25,  0.5,
+                                             1,       2.5,    5,       10};
 
 template <class Rep, class Period>
 double seconds(std::chrono::duration<Rep, Period> d) { return std::chrono::duration<double>(d).count(); }

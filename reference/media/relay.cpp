@@ -20,8 +20,6 @@ struct Relay::Sockets {
   PortPair ports;
   udp::socket rtp;
   udp::socket rtcp;
-  std::array<std::array<std::uint8_t, 2048>, 2> buffers{};
-  std::array<Address, 2> senders;
   bool closed = false;
   udp::socket& socket(Channel channel) { return channel == Channel::rtp ? rtp : rtcp; }
 };
@@ -92,21 +90,33 @@ void Relay::close(EndpointId id) {
   pool_.release(sockets->ports);
 }
 
+// Waits for readability instead of receiving into a buffer per socket: 10,000 bridged calls then
+// hold no packet memory of their own, and the loop reads every ready packet into one buffer.
 void Relay::receive(const std::shared_ptr<Sockets>& sockets, Channel channel) {
-  const auto index = static_cast<std::size_t>(channel);
-  sockets->socket(channel).async_receive_from(
-      asio::buffer(sockets->buffers[index]), sockets->senders[index],
-      [this, sockets, channel, index](const boost::system::error_code& ec, std::size_t size) {
+  sockets->socket(channel).async_wait(
+      udp::socket::wait_read, [this, sockets, channel](const boost::system::error_code& ec) {
         if (sockets->closed) return;
-        // An ICMP port-unreachable for a packet we sent surfaces here as connection_refused on
-        // Linux: it says nothing about our socket, so keep reading. Anything else stops it.
-        if (ec && ec != asio::error::connection_refused) {
+        if (ec) {
           log::warn("", "media-socket-error", ec.message());
           return;
         }
-        if (!ec)
-          table_.on_packet(sockets->id, channel, sockets->senders[index],
-                           std::span(sockets->buffers[index].data(), size));
+        // A bounded batch per wake-up, so one flooded socket cannot starve the SIP side.
+        constexpr int kBatch = 32;
+        for (int i = 0; i < kBatch && !sockets->closed; ++i) {
+          Address sender;
+          boost::system::error_code read_error;
+          std::size_t size = sockets->socket(channel).receive_from(asio::buffer(receive_buffer_), sender, 0,
+                                                                   read_error);
+          if (read_error == asio::error::would_block || read_error == asio::error::try_again) break;
+          // An ICMP port-unreachable for a packet we sent surfaces here as connection_refused on
+          // Linux: it says nothing about our socket, so keep reading. Anything else stops it.
+          if (read_error == asio::error::connection_refused) continue;
+          if (read_error) {
+            log::warn("", "media-socket-error", read_error.message());
+            return;
+          }
+          table_.on_packet(sockets->id, channel, sender, std::span(receive_buffer_.data(), size));
+        }
         if (!sockets->closed) receive(sockets, channel);
       });
 }

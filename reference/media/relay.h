@@ -2,6 +2,7 @@
 // the SIP event loop (no threads of its own); paired endpoints forward each other's packets.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -62,6 +63,7 @@ class Relay final : private PacketSender {
   PortPool pool_;
   RelayTable table_{*this};
   std::unordered_map<EndpointId, std::shared_ptr<Sockets>> sockets_;
+  std::array<std::uint8_t, 2048> receive_buffer_{};  // every socket's packets are read into it in turn
   EndpointId next_id_ = 1;
 };
 

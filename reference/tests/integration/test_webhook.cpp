@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   std::atomic<long> served{0};
 
   httplib::Server server;
+  server.set_tcp_nodelay(true);  // headers and body are separate writes: no Nagle + delayed-ACK wait
   auto handle = [&](const httplib::Request& req, httplib::Response& res) {
     for (const char* name : kStandardParams) {
       if (!req.has_param(name)) {
