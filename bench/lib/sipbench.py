@@ -118,7 +118,7 @@ def await_bound(address, port, seconds=10, proc=None):
         time.sleep(0.02)
 
 
-def sipref_config(path, twiml_path=None, status_callback=False, media_ports=(20000, 29998)):
+def sipref_config(path, status_callback=False, media_ports=(20000, 29998), extra=""):
     """A sipref config for benches: one account, one domain whose voice URL is the bench webhook."""
     status = f"\n    status_callback: http://{WEBHOOK[0]}:{WEBHOOK[1]}/status" if status_callback else ""
     with open(path, "w") as f:
@@ -133,17 +133,19 @@ domains:
     voice_url: http://{WEBHOOK[0]}:{WEBHOOK[1]}/voice{status}
 rest: {{ address: {REST[0]}, port: {REST[1]} }}
 media: {{ port_min: {media_ports[0]}, port_max: {media_ports[1]} }}
-""")
+{extra}""")
 
 
-def start_sipref(procs, twiml, status_callback=False, media_ports=(20000, 29998), log_level="warning"):
+def start_sipref(procs, twiml, status_callback=False, media_ports=(20000, 29998), log_level="warning",
+                 extra_config=""):
     """The bench webhook serving `twiml`, then sipref; returns sipref's process."""
     with open(procs.path("voice.xml"), "w") as f:
         f.write(twiml)
     procs.start("webhook", [os.path.join(BUILD, "bench", "bench_webhook"), WEBHOOK[0], str(WEBHOOK[1]),
                             procs.path("voice.xml")])
     procs.await_line("webhook", "listening")
-    sipref_config(procs.path("sipref.yaml"), status_callback=status_callback, media_ports=media_ports)
+    sipref_config(procs.path("sipref.yaml"), status_callback=status_callback, media_ports=media_ports,
+                  extra=extra_config)
     proc = procs.start("sipref", [os.path.join(BUILD, "reference", "sipref"), "--config",
                                   procs.path("sipref.yaml"), "--log-level", log_level])
     await_bound(SIPREF_EDGE, 5060, proc=proc)
@@ -223,7 +225,7 @@ def sipp_stat(path, column):
 
 
 def run_step(procs, target, rate, calls, hold_ms=0, name="step", lost=0, caller_scenario="uac.xml",
-             callee_scenarios=(("uas.xml", CALLEE),), limit=None):
+             callee_scenarios=(("uas.xml", CALLEE),), limit=None, callee_keys=()):
     """One load step: SIPp callee(s), then a SIPp caller placing `calls` calls at `rate` per second to
     `target` (address of the system under test). Returns what both SIPp sides counted."""
     common = ["-nostdin", "-buff_size", str(SOCKET_BUFFER), "-trace_stat", "-fd", "1"]
@@ -236,7 +238,7 @@ def run_step(procs, target, rate, calls, hold_ms=0, name="step", lost=0, caller_
         count = ["-m", str(calls)] if len(callee_scenarios) == 1 else []
         procs.start(callee_name, ["sipp", "-sf", os.path.join(SCENARIOS, scenario), "-i", address,
                                   "-p", "5060", "-stf", procs.path(callee_name + ".csv"), *count, *common,
-                                  *lossy])
+                                  *lossy, *[arg for key, value in callee_keys for arg in ("-key", key, value)]])
         callees.append(callee_name)
         await_bound(address, 5060)
     seconds = calls / rate

@@ -44,6 +44,7 @@ Leg& Engine::new_leg(Session& session, bool inbound) {
   l.local_tag = sip::random_token(12);
   l.created_at = timers_.now();
   legs_.emplace(l.id, std::move(owned));
+  session.legs.push_back(l.id);
   return l;
 }
 

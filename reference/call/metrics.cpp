@@ -20,6 +20,8 @@ void Engine::declare_metrics() {
   using Kind = Metrics::Kind;
   metrics_.declare("sipref_calls_active", Kind::gauge, "Parent calls in progress.");
   metrics_.declare("sipref_legs_active", Kind::gauge, "SIP legs held (inbound and dialled).");
+  metrics_.declare("sipref_transactions_active", Kind::gauge,
+                   "SIP transactions alive, lingering ones (timers D, I, J, K, L, M) included.");
   metrics_.declare("sipref_calls_total", Kind::counter,
                    "Parent calls ended, by the final status their INVITE got (200 when answered).");
   metrics_.declare("sipref_webhook_seconds", Kind::histogram,
@@ -56,6 +58,7 @@ void Engine::observe_webhook(const webhook::Response& response) {
 std::string Engine::render_metrics() {
   metrics_.set("sipref_calls_active", {}, static_cast<double>(sessions_.size()));
   metrics_.set("sipref_legs_active", {}, static_cast<double>(legs_.size()));
+  metrics_.set("sipref_transactions_active", {}, static_cast<double>(transactions_.live_transactions()));
   metrics_.set("sipref_sip_retransmissions_total", {}, static_cast<double>(transactions_.retransmissions()));
   return metrics_.render();
 }

@@ -97,6 +97,9 @@ struct Session {
   // The leg the TwiML runs on: the inbound caller (UAS), the callee of a REST call (UAC), or
   // after a transfer the transferee.
   LegId inbound = 0;
+  // Every leg created for this call, the transferor of a finished transfer included: the call
+  // ends only once each has, so a leg still waiting for its BYE's answer keeps its callbacks.
+  std::vector<LegId> legs;
   std::string from;  // the From and To the voice request reported
   std::string to;
   std::string direction = "inbound";  // or outbound-api [webhook.params.standard]

@@ -152,9 +152,8 @@ void Engine::maybe_destroy(Session& s) {
     // An App's call shares its connecting call's caller leg: it goes once it is over instead.
     Leg* in = leg(s.inbound);
     if (s.application ? !s.over : in && in->state != LegState::ended) return false;
-    if (s.dial)
-      for (LegId id : s.dial->legs)
-        if (Leg* child = leg(id); child && child->state != LegState::ended) return false;
+    for (LegId id : s.legs)
+      if (Leg* l = leg(id); l && l->state != LegState::ended) return false;
     return !s.fetching;
   };
   if (!all_ended()) return;
@@ -165,7 +164,7 @@ void Engine::maybe_destroy(Session& s) {
     Session& gone = *it->second;
     if (const Leg* in = leg(gone.inbound); in && !gone.application) count_call_ended(*in);
     for (auto& record : records_of(gone)) history_.add(std::move(record));  // [api.calls.fetch-list]
-    std::erase_if(legs_, [&](const auto& entry) { return entry.second->session_sid == sid; });
+    for (LegId id : gone.legs) legs_.erase(id);
     if (gone.dial) stop_dial_timers(*gone.dial);
     log::info(sid, "call-ended", "");
     sessions_.erase(it);
