@@ -576,6 +576,69 @@ TEST_F(Client, CallbacksNeedOnlyA2xx) {
   EXPECT_EQ(fetch(request).outcome, Outcome::bad_content_type);
 }
 
+// A TwiML document of exactly `size` bytes: a comment pads a valid <Response>.
+std::string twiml_of_size(std::size_t size) {
+  const std::string head = "<Response><Hangup/><!--", tail = "--></Response>";
+  return head + std::string(size - head.size() - tail.size(), 'x') + tail;
+}
+
+// webhook.http-error: 64 KiB of TwiML is read; one byte more is 11750, and the body is dropped.
+TEST_F(Client, TwimlLongerThan64KiBIs11750) {
+  server_.http.Post("/doc", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(twiml_of_size(std::stoul(req.get_param_value("size"))), "text/xml");
+  });
+  Response r = fetch(post("/doc?size=" + std::to_string(kMaxTwimlBody)));
+  ASSERT_TRUE(r.ok()) << r.detail;
+  EXPECT_EQ(r.body.size(), kMaxTwimlBody);
+
+  r = fetch(post("/doc?size=" + std::to_string(kMaxTwimlBody + 1)));
+  EXPECT_EQ(r.outcome, Outcome::body_too_large);
+  EXPECT_EQ(r.alert, 11750);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_TRUE(r.body.empty());
+
+  r = fetch(post("/doc?size=70000"));  // the connection cut mid-body is not reused afterwards
+  EXPECT_EQ(r.alert, 11750);
+  r = fetch(post("/doc?size=100"));
+  EXPECT_TRUE(r.ok()) << r.detail;
+}
+
+// Without a Content-Length (chunked) the limit holds too: an endless body is not buffered.
+TEST_F(Client, EndlessChunkedBodyStopsAtTheLimit) {
+  server_.http.Post("/endless", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/xml", [](std::size_t, httplib::DataSink& sink) {
+      static const std::string chunk = "<Response>" + std::string(4086, ' ');
+      return sink.write(chunk.data(), chunk.size());  // false once the client has gone
+    });
+  });
+  Response r = fetch(post("/endless"));
+  EXPECT_EQ(r.outcome, Outcome::body_too_large);
+  EXPECT_EQ(r.alert, 11750);
+  EXPECT_LT(r.elapsed, 5000ms);
+}
+
+// The status and the type are judged first: a long error page is 11217, a long text/plain
+// answer 12300, and a callback needs only its 2xx, however long the body.
+TEST_F(Client, LimitFailsOnlyOtherwiseUsableTwiml) {
+  const std::string large = twiml_of_size(70000);
+  server_.http.Post("/error", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = 500;
+    res.set_content(large, "text/html");
+  });
+  server_.http.Post("/plain", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(large, "text/plain");
+  });
+  server_.http.Post("/status", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(large, "text/xml");
+  });
+  EXPECT_EQ(fetch(post("/error")).alert, 11217);
+  EXPECT_EQ(fetch(post("/plain")).alert, 12300);
+  Request callback = post("/status");
+  callback.expect_twiml = false;
+  EXPECT_EQ(fetch(callback).outcome, Outcome::ok);
+}
+
 TEST_F(Client, RetryPolicyForServerErrors) {
   std::atomic<int> hits{0};
   server_.http.Post("/flaky", [&](const httplib::Request&, httplib::Response& res) {

@@ -29,6 +29,8 @@ int alert_code(Outcome outcome) {
       return 12300;
     case Outcome::invalid_url:
       return 11100;
+    case Outcome::body_too_large:
+      return 11750;
     case Outcome::other_failure:
       return 11200;
   }
@@ -51,6 +53,8 @@ std::string_view to_string(Outcome outcome) {
       return "bad-content-type";
     case Outcome::invalid_url:
       return "invalid-url";
+    case Outcome::body_too_large:
+      return "body-too-large";
     case Outcome::other_failure:
       return "other-failure";
   }
@@ -61,8 +65,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-constexpr std::size_t kMaxBody = 1 << 20;  // a TwiML document larger than 1 MiB is abandoned
 
 milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
@@ -95,7 +97,8 @@ class Connections {
 struct Exchange {
   std::optional<Outcome> failure;
   std::string detail;
-  httplib::Response response;
+  httplib::Response response;  // status and headers; the body only when it fitted
+  bool body_over_limit = false;  // the body ran past kMaxTwimlBody: reading stopped there
 };
 
 // The HTTP request for `url`: GET carries the parameters in the query, POST in a form body;
@@ -133,9 +136,8 @@ httplib::Request build(const Url& url, HttpMethod method, const Request& request
 
 // What a failed exchange counts as. httplib reports a response timeout and a reset alike (a
 // read error), so the time the attempt took tells them apart.
-Exchange failure_of(httplib::Error error, bool too_large, bool timed_out) {
+Exchange failure_of(httplib::Error error, bool timed_out) {
   std::string detail = httplib::to_string(error);
-  if (too_large) return {Outcome::other_failure, "response body larger than 1 MiB", {}};
   switch (error) {
     case httplib::Error::Connection:
     case httplib::Error::ConnectionTimeout:
@@ -161,22 +163,37 @@ Exchange send_once(Connections& connections, const Url& url, const httplib::Requ
     client.set_read_timeout(read_limit);
     client.set_write_timeout(read_limit);
     bool reused = client.is_socket_open() > 0;
-    bool too_large = false;
     httplib::Request req = prototype;
-    req.progress = [&](std::uint64_t received, std::uint64_t) {
-      too_large = received > kMaxBody;
-      return !too_large && Clock::now() < deadline;
+    // The body is kept here, never past kMaxTwimlBody: httplib calls the receiver for every
+    // framing (length, chunked, until close), where its progress callback sees only the first.
+    std::string body;
+    bool over_limit = false;
+    req.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
+      if (body.size() + size > kMaxTwimlBody) {
+        over_limit = true;
+        return false;  // cancels the exchange; the connection, body half read, is dropped
+      }
+      body.append(data, size);
+      return Clock::now() < deadline;
     };
     auto start = Clock::now();
     Exchange out;
     httplib::Error error = httplib::Error::Success;
-    if (client.send(req, out.response, error)) return out;
+    if (client.send(req, out.response, error)) {
+      out.response.body = std::move(body);
+      return out;
+    }
     connections.drop(url);
+    // The status line and headers had come: the answer stands, its outcome decided by them.
+    if (over_limit) {
+      out.body_over_limit = true;
+      return out;
+    }
     bool stale = reused && (error == httplib::Error::Read || error == httplib::Error::Write) &&
                  since(start) < milliseconds(100);
     if (stale && fresh == 0) continue;
     bool timed_out = since(start) >= read_limit - milliseconds(20) || Clock::now() >= deadline;
-    return failure_of(error, too_large, timed_out);
+    return failure_of(error, timed_out);
   }
 }
 
@@ -221,12 +238,13 @@ Response& finish(Response& out, Outcome outcome, std::string detail, Clock::time
   return out;
 }
 
-// The final answer (after redirects) decides the outcome.
-Response& conclude(Response& out, httplib::Response& answer, const Request& request,
+// The final answer (after redirects) decides the outcome. Its status and type come first: a long
+// error page is still 11217, and a long text/plain answer 12300.
+Response& conclude(Response& out, Exchange& answer, const Request& request,
                    Clock::time_point start) {
-  out.status = answer.status;
-  out.content_type = answer.get_header_value("Content-Type");
-  out.body = std::move(answer.body);
+  out.status = answer.response.status;
+  out.content_type = answer.response.get_header_value("Content-Type");
+  out.body = std::move(answer.response.body);
   if (out.status >= 400)
     return finish(out, Outcome::http_error, "HTTP " + std::to_string(out.status), start);
   if (out.status < 200 || out.status >= 300)
@@ -235,6 +253,11 @@ Response& conclude(Response& out, httplib::Response& answer, const Request& requ
   if (request.expect_twiml && !is_twiml(out.content_type))
     return finish(out, Outcome::bad_content_type,
                   "Content-Type '" + out.content_type + "' is not TwiML", start);
+  // A callback needs only the 2xx; TwiML cut short could not be run [webhook.http-error].
+  if (request.expect_twiml && answer.body_over_limit)
+    return finish(out, Outcome::body_too_large,
+                  "TwiML response body larger than " + std::to_string(kMaxTwimlBody) + " bytes",
+                  start);
   return finish(out, Outcome::ok, {}, start);
 }
 
@@ -252,7 +275,7 @@ Response fetch_with(Connections& connections, const Request& request) {
     Exchange e =
         exchange(connections, *url, build(*url, method, request), limits, deadline, out.attempts);
     if (e.failure) return finish(out, *e.failure, e.detail, start);
-    if (!is_redirect(e.response.status)) return conclude(out, e.response, request, start);
+    if (!is_redirect(e.response.status)) return conclude(out, e, request, start);
     out.status = e.response.status;
     if (redirects == kMaxRedirects)
       return finish(out, Outcome::too_many_redirects, "more than 10 redirects", start);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -19,6 +20,9 @@ namespace sipref::webhook {
 // The provider's user agent, so that applications that look for it treat sipref alike.
 inline constexpr std::string_view kUserAgent = "TwilioProxy/1.1";
 inline constexpr int kMaxRedirects = 10;  // [TwiML request doc]; one more is 11215
+// The provider's TwiML size limit [errors/11750, "64 kB"], read as 64 KiB: a longer body is never
+// buffered; reading stops there [webhook.http-error].
+inline constexpr std::size_t kMaxTwimlBody = 64 * 1024;
 
 struct Request {
   HttpMethod method = HttpMethod::post;
@@ -40,6 +44,7 @@ enum class Outcome {
   too_many_redirects,  // 11215: an 11th redirect
   bad_content_type,    // 12300: a 2xx that is not TwiML
   invalid_url,         // 11100: the URL (or a redirect's Location) is not an http(s) URL
+  body_too_large,      // 11750: a 2xx TwiML answer longer than kMaxTwimlBody
   other_failure,       // 11200: reset, malformed response, TLS failure, 3xx without Location …
 };
 int alert_code(Outcome outcome);  // 0 for ok
@@ -50,7 +55,7 @@ struct Response {
   int alert = 0;   // alert_code(outcome)
   int status = 0;  // HTTP status of the last answer; 0 when none came
   std::string content_type;
-  std::string body;
+  std::string body;  // never more than kMaxTwimlBody bytes; empty when the answer ran past it
   std::string url;  // the last URL requested (after redirects), without fragment or GET params:
                     // the base for the document's relative URLs and the fallback's ErrorUrl
   HttpMethod method = HttpMethod::post;  // of that last request (a 303 turns POST into GET)
