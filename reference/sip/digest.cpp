@@ -249,6 +249,11 @@ Result<std::string> answer_challenge(const DigestChallenge& challenge, std::stri
                                      std::string_view request_uri, std::string_view username,
                                      std::string_view password, std::string_view cnonce,
                                      std::uint32_t nc) {
+  // The username goes out in a quoted-string, which cannot hold CR or LF (RFC 3261 §25.1): a
+  // line break from a <Sip username> would end the Authorization header and start another one.
+  if (std::any_of(username.begin(), username.end(),
+                  [](unsigned char ch) { return (ch < 0x20 && ch != '\t') || ch == 0x7F; }))
+    return fail("the username holds a control character; a digest answer cannot carry it");
   DigestCredentials c;
   c.username = username;
   c.realm = challenge.realm;

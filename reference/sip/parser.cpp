@@ -39,6 +39,10 @@ std::string num(std::size_t n) {
   return std::to_string(n);
 }
 
+std::unexpected<ParseError> over_limit(Refusal refusal, std::string message) {
+  return std::unexpected(ParseError(Error{std::move(message)}, refusal));
+}
+
 bool has_sip_version_prefix(std::string_view line) {
   return line.size() >= 4 && iequals(line.substr(0, 4), "SIP/");
 }
@@ -75,11 +79,12 @@ std::optional<std::string_view> take_line(std::string_view bytes, std::size_t& p
 }
 
 // Adds one header line: a new field, or a continuation joined to the previous one with a space.
-Result<void> add_line(Head& head, std::string_view line, std::size_t number,
-                      const ParseLimits& limits) {
+ParseResult<void> add_line(Head& head, std::string_view line, std::size_t number,
+                           const ParseLimits& limits) {
   if (line.size() > limits.max_header_line_bytes)
-    return fail(at(number) + "line is " + num(line.size()) + " bytes; the limit is " +
-                num(limits.max_header_line_bytes) + " (max_header_line_bytes)");
+    return over_limit(Refusal::too_large,
+                      at(number) + "line is " + num(line.size()) + " bytes; the limit is " +
+                          num(limits.max_header_line_bytes) + " (max_header_line_bytes)");
   if (line.find('\r') != npos)
     return fail(at(number) + "bare CR inside a line (lines end with CRLF)");
   if (is_ws(line.front())) {
@@ -89,9 +94,9 @@ Result<void> add_line(Head& head, std::string_view line, std::size_t number,
     std::string_view more = trim(line);
     if (!more.empty()) last.value += (last.value.empty() ? "" : " ") + std::string(more);
     if (last.name.size() + 2 + last.value.size() > limits.max_header_line_bytes)
-      return fail(at(last.line) + last.name + " header is longer than " +
-                  num(limits.max_header_line_bytes) +
-                  " bytes after unfolding (max_header_line_bytes)");
+      return over_limit(Refusal::too_large, at(last.line) + last.name + " header is longer than " +
+                                                num(limits.max_header_line_bytes) +
+                                                " bytes after unfolding (max_header_line_bytes)");
     return {};
   }
   std::size_t colon = line.find(':');
@@ -101,8 +106,9 @@ Result<void> add_line(Head& head, std::string_view line, std::size_t number,
   if (!is_token(name)) return fail(at(number) + "invalid header name " + excerpt(name));
   if (head.fields.size() >= limits.max_header_count) {
     head.full = true;
-    return fail(at(number) + "more than " + num(limits.max_header_count) +
-                " header fields (max_header_count)");
+    return over_limit(Refusal::too_many_headers, at(number) + "more than " +
+                                                     num(limits.max_header_count) +
+                                                     " header fields (max_header_count)");
   }
   head.fields.push_back(
       {canonical_header_name(name), std::string(trim(line.substr(colon + 1))), number});
@@ -111,7 +117,7 @@ Result<void> add_line(Head& head, std::string_view line, std::size_t number,
 
 // Splits the header section into lines (CRLF, or a bare LF) and unfolds it. Lenient mode (for
 // salvaging and stream framing) skips bad lines and accepts a missing empty line.
-Result<Head> read_head(std::string_view bytes, const ParseLimits& limits, bool lenient) {
+ParseResult<Head> read_head(std::string_view bytes, const ParseLimits& limits, bool lenient) {
   std::size_t pos = start_offset(bytes);
   if (pos == bytes.size()) return fail("empty message");
   Head head;
@@ -199,21 +205,22 @@ Result<Message> parse_request_line(std::string_view line) {
   return Message::request(std::string(parts[0]), std::string(parts[1]));
 }
 
-Result<Message> parse_start_line(std::string_view bytes, const ParseLimits& limits) {
+ParseResult<Message> parse_start_line(std::string_view bytes, const ParseLimits& limits) {
   std::size_t pos = start_offset(bytes);
   if (pos == bytes.size()) return fail("empty message");
   auto line = take_line(bytes, pos);
   if (!line) return fail(at(1) + "the start line does not end with CRLF");
   if (line->size() > limits.max_header_line_bytes)
-    return fail(at(1) + "start line is " + num(line->size()) + " bytes; the limit is " +
-                num(limits.max_header_line_bytes) + " (max_header_line_bytes)");
+    return over_limit(Refusal::too_large,
+                      at(1) + "start line is " + num(line->size()) + " bytes; the limit is " +
+                          num(limits.max_header_line_bytes) + " (max_header_line_bytes)");
   if (line->empty()) return fail(at(1) + "empty start line");
   return has_sip_version_prefix(*line) ? parse_status_line(*line) : parse_request_line(*line);
 }
 
 // ---- header fields
 
-Result<std::vector<Field>> split_lists(std::vector<Field> fields, const ParseLimits& limits) {
+ParseResult<std::vector<Field>> split_lists(std::vector<Field> fields, const ParseLimits& limits) {
   std::vector<Field> out;
   for (auto& field : fields) {
     if (!is_list_header(field.name) || field.value.empty()) {
@@ -227,15 +234,18 @@ Result<std::vector<Field>> split_lists(std::vector<Field> fields, const ParseLim
       }
     }
     if (out.size() > limits.max_header_count)
-      return fail(at(out.back().line) + "more than " + num(limits.max_header_count) +
-                  " header values (max_header_count)");
+      return over_limit(Refusal::too_many_headers, at(out.back().line) + "more than " +
+                                                       num(limits.max_header_count) +
+                                                       " header values (max_header_count)");
   }
   return out;
 }
 
 // RFC 3261 §18.3: Content-Length frames the body; without it a datagram's body runs to its end.
-Result<std::string_view> frame_body(std::string_view rest, const std::vector<Field>& fields,
-                                    const ParseLimits& limits) {
+// A Content-Length beyond what arrived is a malformed message (400) whatever its size; only a
+// body that is really there and over the limit is too large (513).
+ParseResult<std::string_view> frame_body(std::string_view rest, const std::vector<Field>& fields,
+                                         const ParseLimits& limits) {
   const Field* length = nullptr;
   for (const auto& field : fields) {
     if (!iequals(field.name, "Content-Length")) continue;
@@ -246,21 +256,23 @@ Result<std::string_view> frame_body(std::string_view rest, const std::vector<Fie
   }
   if (!length) {
     if (rest.size() > limits.max_body_bytes)
-      return fail("body is " + num(rest.size()) + " bytes; the limit is " +
-                  num(limits.max_body_bytes) + " (max_body_bytes)");
+      return over_limit(Refusal::too_large, "body is " + num(rest.size()) +
+                                                " bytes; the limit is " +
+                                                num(limits.max_body_bytes) + " (max_body_bytes)");
     return rest;
   }
   const std::string& value = length->value;
   if (!is_digits(value))
     return fail(at(length->line) + "Content-Length " + excerpt(value) +
                 " is not a non-negative decimal number");
-  auto bytes = parse_decimal(value, limits.max_body_bytes);
+  auto bytes = parse_decimal(value, rest.size());
   if (!bytes)
-    return fail(at(length->line) + "Content-Length " + value + " exceeds the body limit of " +
-                num(limits.max_body_bytes) + " bytes (max_body_bytes)");
-  if (*bytes > rest.size())
     return fail(at(length->line) + "Content-Length " + value + " is larger than the " +
                 num(rest.size()) + " bytes that follow the headers");
+  if (*bytes > limits.max_body_bytes)
+    return over_limit(Refusal::too_large,
+                      at(length->line) + "Content-Length " + value + " exceeds the body limit of " +
+                          num(limits.max_body_bytes) + " bytes (max_body_bytes)");
   return rest.substr(0, *bytes);
 }
 
@@ -372,8 +384,10 @@ Result<void> check_field(const Field& field, const Message& message) {
 // Every header the core relies on parses; the fields RFC 3261 §8.1.1 makes mandatory are there.
 Result<void> validate(const std::vector<Field>& fields, const Message& message) {
   constexpr std::array<std::string_view, 5> kMandatory{"Via", "From", "To", "Call-ID", "CSeq"};
-  constexpr std::array<std::string_view, 5> kSingle{"From", "To", "Call-ID", "CSeq",
-                                                    "Max-Forwards"};
+  // §7.3.1: only a comma-separated list may repeat (RFC 4475 §3.3.8 wants a 400 otherwise); these
+  // are the single values the core reads. Two Content-Types would leave the body's type unknown.
+  constexpr std::array<std::string_view, 6> kSingle{"From", "To",           "Call-ID",
+                                                    "CSeq", "Max-Forwards", "Content-Type"};
   std::array<std::size_t, kSingle.size()> first_line{};
   std::array<bool, kMandatory.size()> present{};
   for (const auto& field : fields) {
@@ -396,7 +410,8 @@ Result<void> validate(const std::vector<Field>& fields, const Message& message) 
   return {};
 }
 
-Result<std::size_t> stream_content_length(std::string_view head_bytes, const ParseLimits& limits) {
+ParseResult<std::size_t> stream_content_length(std::string_view head_bytes,
+                                               const ParseLimits& limits) {
   auto head = read_head(head_bytes, limits, true);
   if (!head) return std::unexpected(head.error());
   std::optional<std::uint64_t> length;
@@ -407,15 +422,18 @@ Result<std::size_t> stream_content_length(std::string_view head_bytes, const Par
                   " is not a non-negative decimal number");
     auto bytes = parse_decimal(field.value, limits.max_body_bytes);
     if (!bytes)
-      return fail(at(field.line) + "Content-Length " + field.value + " exceeds the body limit of " +
-                  num(limits.max_body_bytes) + " bytes (max_body_bytes)");
+      return over_limit(Refusal::too_large, at(field.line) + "Content-Length " + field.value +
+                                                " exceeds the body limit of " +
+                                                num(limits.max_body_bytes) +
+                                                " bytes (max_body_bytes)");
     if (length && *length != *bytes)
       return fail(at(field.line) + "conflicting Content-Length values");
     length = bytes;
   }
   if (!length && head->full)  // the Content-Length may be among the dropped fields
-    return fail("more than " + num(limits.max_header_count) +
-                " header fields (max_header_count) before any Content-Length");
+    return over_limit(Refusal::too_many_headers,
+                      "more than " + num(limits.max_header_count) +
+                          " header fields (max_header_count) before any Content-Length");
   if (!length)
     return fail(
         "a message on a stream transport has no Content-Length (mandatory there, RFC 3261 §18.3)");
@@ -440,10 +458,11 @@ std::size_t find_head_end(std::string_view buffer, std::size_t& scanned) {
 
 }  // namespace
 
-Result<Message> parse_message(std::string_view bytes, const ParseLimits& limits) {
+ParseResult<Message> parse_message(std::string_view bytes, const ParseLimits& limits) {
   if (bytes.size() > limits.max_message_bytes)
-    return fail("message is " + num(bytes.size()) + " bytes; the limit is " +
-                num(limits.max_message_bytes) + " (max_message_bytes)");
+    return over_limit(Refusal::too_large,
+                      "message is " + num(bytes.size()) + " bytes; the limit is " +
+                          num(limits.max_message_bytes) + " (max_message_bytes)");
   auto message = parse_start_line(bytes, limits);  // first, so that a 505 wins over a 400
   if (!message) return std::unexpected(message.error());
   auto head = read_head(bytes, limits, false);
@@ -488,7 +507,7 @@ std::optional<Message> salvage_for_response(std::string_view bytes) {
   return request;
 }
 
-Result<std::optional<std::string>> StreamFramer::next() {
+ParseResult<std::optional<std::string>> StreamFramer::next() {
   if (frame_size_ == 0) {
     // CRLF keep-alives between messages (RFC 5626 §3.5.1).
     std::size_t skip = std::min(buffer_.find_first_not_of("\r\n"), buffer_.size());
@@ -499,16 +518,18 @@ Result<std::optional<std::string>> StreamFramer::next() {
     std::size_t head_end = find_head_end(buffer_, scanned_);
     if (head_end == npos) {
       if (buffer_.size() > limits_.max_message_bytes)
-        return fail("no end of the header section within " + num(limits_.max_message_bytes) +
-                    " bytes (max_message_bytes)");
+        return over_limit(Refusal::too_large, "no end of the header section within " +
+                                                  num(limits_.max_message_bytes) +
+                                                  " bytes (max_message_bytes)");
       return std::optional<std::string>();
     }
     auto length = stream_content_length(std::string_view(buffer_).substr(0, head_end), limits_);
     if (!length) return std::unexpected(length.error());
     frame_size_ = head_end + *length;
     if (frame_size_ > limits_.max_message_bytes)
-      return fail("message of " + num(frame_size_) + " bytes exceeds the limit of " +
-                  num(limits_.max_message_bytes) + " (max_message_bytes)");
+      return over_limit(Refusal::too_large,
+                        "message of " + num(frame_size_) + " bytes exceeds the limit of " +
+                            num(limits_.max_message_bytes) + " (max_message_bytes)");
   }
   if (buffer_.size() < frame_size_) return std::optional<std::string>();
   std::string message = buffer_.substr(0, frame_size_);

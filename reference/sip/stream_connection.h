@@ -31,7 +31,7 @@ class ConnectionOwner {
   virtual void on_stream_message(StreamConnection& from, std::string bytes) = 0;
   // The stream cannot be framed; `unframed` holds the bytes not yet delimited (for a 400). The
   // connection closes itself once what is queued by then has been written.
-  virtual void on_stream_framing_error(StreamConnection& from, const Error& error,
+  virtual void on_stream_framing_error(StreamConnection& from, const ParseError& error,
                                        std::string_view unframed) = 0;
   // A message queued with send() will never be written; `flow` is the one given to send().
   virtual void on_stream_send_error(const Flow& flow) = 0;

@@ -85,10 +85,36 @@ std::string warning_text(std::string_view why) {
   return text;
 }
 
+// What a refused request earns: 513 when over a size limit (§21.4.11), 505 for a well-formed
+// SIP-Version other than 2.0 (§21.5.6), else 400 (§21.4.1), whose reason phrase then names the
+// header-count limit if that was the rule broken. Limit refusals have their own log event, so
+// an operator can tell an attack on the limits from a broken peer.
+struct ErrorAnswer {
+  int status;
+  std::string reason;  // empty: the standard phrase
+  const char* event;
+};
+
+ErrorAnswer error_answer(const ParseError& error, std::string_view bytes,
+                         const ParseLimits& limits) {
+  switch (error.refusal) {
+    case Refusal::too_large:
+      return {513, "", "transport.over_limit"};
+    case Refusal::too_many_headers:
+      return {
+          400,
+          "Bad Request (more than " + std::to_string(limits.max_header_count) + " header fields)",
+          "transport.over_limit"};
+    case Refusal::malformed:
+      break;
+  }
+  return {unsupported_version(bytes) ? 505 : 400, "", "transport.malformed"};
+}
+
 // §8.2.6: the headers a response needs, copied from what could be salvaged.
-Message error_response(const Message& request, int status, std::string_view why,
+Message error_response(const Message& request, const ErrorAnswer& answer, std::string_view why,
                        const Address& us) {
-  Message response = make_response(request, status, {}, random_token());
+  Message response = make_response(request, answer.status, answer.reason, random_token());
   response.add("Warning", "399 " + us.to_string() + " \"" + warning_text(why) + "\"");
   return response;
 }
@@ -171,7 +197,7 @@ struct Transport::Impl final : ConnectionOwner, std::enable_shared_from_this<Imp
   void adopt(Listener& listener, tcp::socket socket);
   void receive(std::string_view bytes, const Flow& flow);
   void deliver(Message message, const Flow& flow);
-  void reject(std::string_view bytes, const Flow& flow, const std::string& error);
+  void reject(std::string_view bytes, const Flow& flow, const ParseError& error);
   bool sent_by_us(const Message& response, const Flow& flow) const;
   void send(const Message& message, const Flow& flow);
   void send_udp(std::string bytes, const Flow& flow, const Address& to);
@@ -186,9 +212,9 @@ struct Transport::Impl final : ConnectionOwner, std::enable_shared_from_this<Imp
   void on_stream_message(StreamConnection& from, std::string bytes) override {
     receive(bytes, from.flow());
   }
-  void on_stream_framing_error(StreamConnection& from, const Error& error,
+  void on_stream_framing_error(StreamConnection& from, const ParseError& error,
                                std::string_view unframed) override {
-    reject(unframed, from.flow(), "framing: " + error.message);
+    reject(unframed, from.flow(), ParseError(Error{"framing: " + error.message}, error.refusal));
   }
   void on_stream_send_error(const Flow& flow) override { report_error(flow); }
   void on_stream_closed(StreamConnection& connection) override;
@@ -302,11 +328,11 @@ void Transport::Impl::on_stream_closed(StreamConnection& connection) {
 
 void Transport::Impl::receive(std::string_view bytes, const Flow& flow) {
   auto parsed = parse_message(bytes, settings.limits);
-  if (!parsed) return reject(bytes, flow, parsed.error().message);
+  if (!parsed) return reject(bytes, flow, parsed.error());
   Message message = std::move(*parsed);
   if (message.is_request()) {
     if (auto stamped = stamp_received(message, flow.remote); !stamped)
-      return reject(bytes, flow, stamped.error().message);
+      return reject(bytes, flow, stamped.error());
   } else if (!sent_by_us(message, flow)) {
     ++counters.discarded;
     log::info("", "transport.foreign_response", peer(flow) + " " + message.summary());
@@ -328,17 +354,18 @@ void Transport::Impl::deliver(Message message, const Flow& flow) {
   }
 }
 
-// §21.4.1 400 (or §21.5.6 505) for what can be answered; everything else is dropped.
-void Transport::Impl::reject(std::string_view bytes, const Flow& flow, const std::string& error) {
+// Answers what can be answered (see error_answer); everything else is dropped. One log line each.
+void Transport::Impl::reject(std::string_view bytes, const Flow& flow, const ParseError& error) {
   ++counters.malformed;
   auto request = salvage_for_response(bytes);
   bool answer = request && request->method() != "ACK";  // an ACK is never answered (§17.2.1)
-  int status = unsupported_version(bytes) ? 505 : 400;
-  log::warn("", "transport.malformed",
-            peer(flow) + " " + error + (answer ? " -> " + std::to_string(status) : " -> dropped"));
+  ErrorAnswer reply = error_answer(error, bytes, settings.limits);
+  log::warn("", reply.event,
+            peer(flow) + " " + error.message +
+                (answer ? " -> " + std::to_string(reply.status) : " -> dropped"));
   if (!answer) return;
   (void)stamp_received(*request, flow.remote);  // best effort: the 400 follows the Via
-  send(error_response(*request, status, error, flow.local), flow);
+  send(error_response(*request, reply, error.message, flow.local), flow);
 }
 
 // §18.1.2: a response whose top Via names another sent-by was not meant for this socket.

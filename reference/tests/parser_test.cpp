@@ -365,6 +365,8 @@ TEST(Parser, RefusesMalformedHeaderSections) {
            {"NoColon\n", "line 8: header line has no ':'"},
            {"X: a\rb\n", "line 8: bare CR"},
            {"Max-Forwards: 256\n", "line 8: Max-Forwards header appears more than once"},
+           {"Content-Type: text/plain\nc: text/html\n",
+            "line 9: Content-Type header appears more than once (first on line 8)"},
            {"Route: sip:p.example.com;lr\n", "line 8: Route header: a route must be written <uri>"},
            {"Contact: <sip:a@h>, \n", "line 8: Contact header: empty element"},
            {"Via: SIP/2.0/UDP h, junk\n", "line 8: Via header: expected '/' in the sent-protocol"},
@@ -512,6 +514,34 @@ TEST(Limits, EachLimitIsEnforcedAndNamed) {
             std::string::npos);
 }
 
+// What the transport answers depends on the rule broken: a size limit is 513 Message Too Large,
+// the header count a 400 naming it, anything else a plain 400 (RFC 3261 §21.4.11, §21.4.1).
+TEST(Limits, RefusalsSayWhichRuleWasBroken) {
+  ParseLimits limits{.max_message_bytes = 400,
+                     .max_header_count = 8,
+                     .max_header_line_bytes = 60,
+                     .max_body_bytes = 10};
+  auto refusal = [&](const std::string& bytes) {
+    auto parsed = parse_message(bytes, limits);
+    EXPECT_FALSE(parsed) << bytes;
+    return parsed ? Refusal::malformed : parsed.error().refusal;
+  };
+  EXPECT_EQ(refusal(kOptions + std::string(200, '\r') + "\n"), Refusal::too_large);
+  EXPECT_EQ(refusal(kOptions + "\r\n01234567890"), Refusal::too_large);
+  EXPECT_EQ(refusal(kOptions + "Content-Length: 11\r\n\r\n01234567890"), Refusal::too_large);
+  EXPECT_EQ(refusal(kOptions + "X: " + std::string(60, 'x') + "\r\n\r\n"), Refusal::too_large);
+  EXPECT_EQ(refusal(kOptions + "X: " + std::string(40, 'x') + "\r\n " + std::string(40, 'y') +
+                    "\r\n\r\n"),
+            Refusal::too_large);
+  EXPECT_EQ(refusal("OPTIONS sip:" + std::string(60, 'a') + " SIP/2.0\r\n"), Refusal::too_large);
+  EXPECT_EQ(refusal(kOptions + "A: 1\r\nB: 2\r\nC: 3\r\n\r\n"), Refusal::too_many_headers);
+  EXPECT_EQ(refusal(kOptions + "Allow: A, B, C\r\n\r\n"), Refusal::too_many_headers);
+  // A Content-Length beyond what arrived is a malformed datagram, however large it claims to be.
+  EXPECT_EQ(refusal(kOptions + "Content-Length: 5\r\n\r\nabc"), Refusal::malformed);
+  EXPECT_EQ(refusal(kOptions + "Content-Length: 99999999999\r\n\r\nabc"), Refusal::malformed);
+  EXPECT_EQ(refusal(kOptions + "Max-Forwards: 70\r\n\r\n"), Refusal::malformed);
+}
+
 TEST(Robustness, ArbitraryBytesNeverCrash) {
   std::string all;
   for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
@@ -653,6 +683,38 @@ TEST(StreamFramer, UnframeableStreamsAreErrors) {
   StreamFramer whole(ParseLimits{.max_message_bytes = 250});
   whole.feed(kOptions + "Content-Length: 100\r\n\r\n");
   EXPECT_NE(whole.next().error().message.find("exceeds the limit of 250"), std::string::npos);
+}
+
+// A stream can make the framer hold at most the header section plus Content-Length within
+// max_message_bytes: past it the stream is refused as too large (513), never buffered on.
+TEST(StreamFramer, RefusalsSayWhichRuleWasBroken) {
+  StreamFramer too_big(ParseLimits{.max_body_bytes = 10});
+  too_big.feed(kOptions + "Content-Length: 11\r\n\r\n");
+  EXPECT_EQ(too_big.next().error().refusal, Refusal::too_large);
+  StreamFramer huge_length;
+  huge_length.feed(kOptions + "Content-Length: 18446744073709551616\r\n\r\n");
+  EXPECT_EQ(huge_length.next().error().refusal, Refusal::too_large);
+  StreamFramer endless(ParseLimits{.max_message_bytes = 100});
+  for (int i = 0; i < 5; ++i) {  // no end of the header section: held up to the limit, no more
+    endless.feed(std::string(30, 'x'));
+    auto next = endless.next();
+    if (endless.buffered() <= 100) {
+      ASSERT_TRUE(next && !*next);
+    } else {
+      ASSERT_FALSE(next);
+      EXPECT_EQ(next.error().refusal, Refusal::too_large);
+      break;
+    }
+  }
+  StreamFramer whole(ParseLimits{.max_message_bytes = 250});
+  whole.feed(kOptions + "Content-Length: 100\r\n\r\n");
+  EXPECT_EQ(whole.next().error().refusal, Refusal::too_large);
+  StreamFramer flood(ParseLimits{.max_header_count = 8});
+  flood.feed(kOptions + "A: 1\r\nB: 2\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(flood.next().error().refusal, Refusal::too_many_headers);
+  StreamFramer no_length;
+  no_length.feed(kOptions + "\r\n");
+  EXPECT_EQ(no_length.next().error().refusal, Refusal::malformed);
 }
 
 }  // namespace

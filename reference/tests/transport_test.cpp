@@ -485,6 +485,144 @@ TEST(Malformed, RandomBytesNeverStopTheTransport) {
   }));
 }
 
+// --- Limits: 513 for what is too large (§21.4.11), a 400 naming the header limit; a stream that
+// cannot be framed is answered, then closed -----------------------------------------------------
+
+std::string with_body(std::string text, std::size_t size) {
+  text.replace(text.find("Content-Length: 0"), 17, "Content-Length: " + std::to_string(size));
+  return text + std::string(size, 'b');
+}
+
+std::string header_lines(int count) {
+  std::string lines;
+  for (int i = 0; i < count; ++i) lines += "X-Flood: " + std::to_string(i) + "\r\n";
+  return lines;
+}
+
+std::size_t occurrences(const std::string& text, std::string_view part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+TEST(Limits, UdpBodyOverTheLimitGets513) {
+  asio::io_context io;
+  TransportSettings small;
+  small.limits.max_body_bytes = 100;
+  Node node(io, small);
+  Address edge = node.listen(TransportKind::udp, "127.0.1.1");
+  UdpPeer peer(io, "127.0.0.1");
+  std::string via = "SIP/2.0/UDP 127.0.0.1;rport;branch=z9hG4bKb";
+  peer.send(with_body(request_text("OPTIONS", via + "1", "big"), 101), edge);
+  ASSERT_TRUE(run_until(io, [&] { return peer.datagrams.size() == 1; }));
+  auto response = parse_message(peer.datagrams[0].first);
+  ASSERT_TRUE(response) << peer.datagrams[0].first;
+  EXPECT_EQ(response->status(), 513);
+  EXPECT_EQ(response->reason(), "Message Too Large");
+  EXPECT_EQ(response->header("Call-ID"), "big");
+  EXPECT_TRUE(node.received.empty());
+  EXPECT_EQ(node.transport.counters().malformed, 1u);
+  peer.send(with_body(request_text("OPTIONS", via + "2", "fits"), 100), edge);
+  ASSERT_TRUE(run_until(io, [&] { return node.received.size() == 1; }));
+}
+
+// Each refusal is one log line, with an event of its own for the limits.
+TEST(Limits, UdpTooManyHeadersGets400NamingTheLimitLoggedOnce) {
+  asio::io_context io;
+  TransportSettings small;
+  small.limits.max_header_count = 16;
+  Node node(io, small);
+  Address edge = node.listen(TransportKind::udp, "127.0.1.1");
+  UdpPeer peer(io, "127.0.0.1");
+  testing::internal::CaptureStderr();
+  peer.send(request_text("OPTIONS", "SIP/2.0/UDP 127.0.0.1;rport;branch=z9hG4bKh1", "flood",
+                         header_lines(10)),  // 6 + 10 + Content-Length = 17 fields
+            edge);
+  bool answered = run_until(io, [&] { return peer.datagrams.size() == 1; });
+  std::string log = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(answered);
+  auto response = parse_message(peer.datagrams[0].first);
+  ASSERT_TRUE(response) << peer.datagrams[0].first;
+  EXPECT_EQ(response->status(), 400);
+  EXPECT_EQ(response->reason(), "Bad Request (more than 16 header fields)");
+  EXPECT_EQ(response->header("Call-ID"), "flood");
+  EXPECT_EQ(occurrences(log, "transport.over_limit"), 1u) << log;
+  EXPECT_EQ(occurrences(log, "transport.malformed"), 0u) << log;
+  EXPECT_NE(log.find("(max_header_count) -> 400"), std::string::npos) << log;
+}
+
+// The announced size alone is refused: sipref never waits for (or buffers) a body over its limit.
+TEST(Limits, TcpContentLengthOverTheLimitGets513ThenClose) {
+  asio::io_context io;
+  TransportSettings small;
+  small.limits.max_body_bytes = 100;
+  Node node(io, small);
+  Address edge = node.listen(TransportKind::tcp, "127.0.1.1");
+  TcpPeer peer(io, edge);
+  std::string text = request_text("INVITE", "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKt1", "tcp-big");
+  peer.write(text.replace(text.find("Content-Length: 0"), 17, "Content-Length: 5000"));
+  ASSERT_TRUE(run_until(io, [&] { return peer.closed; }));
+  ASSERT_EQ(peer.messages.size(), 1u);
+  EXPECT_EQ(peer.messages[0].status(), 513);
+  EXPECT_EQ(peer.messages[0].header("Call-ID"), "tcp-big");
+  EXPECT_EQ(node.transport.counters().malformed, 1u);
+  EXPECT_EQ(node.transport.connection_count(), 0u);
+}
+
+TEST(Limits, TcpHeaderSectionWithoutEndIsCutAtTheMessageLimit) {
+  asio::io_context io;
+  TransportSettings small;
+  small.limits.max_message_bytes = 2048;
+  Node node(io, small);
+  Address edge = node.listen(TransportKind::tcp, "127.0.1.1");
+  TcpPeer peer(io, edge);
+  std::string text = request_text("OPTIONS", "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKt2", "endless");
+  text.erase(text.find("Content-Length: 0"));
+  for (int i = 0; i < 40; ++i) text += "X-More: " + std::string(90, 'm') + "\r\n";
+  peer.write(text);  // 4 KiB and still no empty line
+  ASSERT_TRUE(run_until(io, [&] { return peer.closed; }));
+  ASSERT_EQ(peer.messages.size(), 1u);
+  EXPECT_EQ(peer.messages[0].status(), 513);
+  EXPECT_EQ(node.transport.connection_count(), 0u);
+}
+
+// Past the header limit the Content-Length may be among the fields not held: the stream cannot be
+// framed, so after the 400 the connection closes.
+TEST(Limits, TcpHeaderFloodGets400NamingTheLimitThenClose) {
+  asio::io_context io;
+  TransportSettings small;
+  small.limits.max_header_count = 16;
+  Node node(io, small);
+  Address edge = node.listen(TransportKind::tcp, "127.0.1.1");
+  TcpPeer peer(io, edge);
+  peer.write(request_text("OPTIONS", "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKt3", "tcp-flood",
+                          header_lines(20)));
+  ASSERT_TRUE(run_until(io, [&] { return peer.closed; }));
+  ASSERT_EQ(peer.messages.size(), 1u);
+  EXPECT_EQ(peer.messages[0].status(), 400);
+  EXPECT_EQ(peer.messages[0].reason(), "Bad Request (more than 16 header fields)");
+  EXPECT_EQ(node.transport.connection_count(), 0u);
+}
+
+// A framed message with an overlong line is refused alone: the stream stays in step and open.
+TEST(Limits, TcpOverlongLineGets513AndTheConnectionStays) {
+  asio::io_context io;
+  TransportSettings small;
+  small.limits.max_header_line_bytes = 200;
+  Node node(io, small);
+  Address edge = node.listen(TransportKind::tcp, "127.0.1.1");
+  TcpPeer peer(io, edge);
+  peer.write(request_text("OPTIONS", "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKt4", "long-line",
+                          "Subject: " + std::string(300, 's') + "\r\n"));
+  ASSERT_TRUE(run_until(io, [&] { return peer.messages.size() == 1; }));
+  EXPECT_EQ(peer.messages[0].status(), 513);
+  peer.write(request_text("OPTIONS", "SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKt5", "next"));
+  ASSERT_TRUE(run_until(io, [&] { return node.received.size() == 1; }));
+  EXPECT_EQ(node.received[0].first.header("Call-ID"), "next");
+  EXPECT_FALSE(peer.closed);
+  EXPECT_EQ(node.transport.connection_count(), 1u);
+}
+
 // --- TCP -------------------------------------------------------------------------------------
 
 TEST(Tcp, FramingAcrossSplitWritesAndTwoMessagesInOneSegment) {  // §18.3
