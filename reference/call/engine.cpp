@@ -81,12 +81,37 @@ void Engine::on_request(sip::TransactionId server, const sip::Message& request, 
   const std::string& method = request.method();
   if (method == "ACK") return on_ack(request);
   if (method == "CANCEL") return on_cancel(server, request);
+  if (refused_unsupported(server, request)) return;
   if (sip::dialog_id_of_request(request)) return on_in_dialog_request(server, request, from);
   if (method == "INVITE") return on_new_invite(server, request, from);
   if (method == "OPTIONS") return on_options(server, request);
   if (method == "REGISTER") return on_register(server, request, from);
   log::info("", "sip-request-refused", method + " outside a dialog: 405");
   respond(server, request, 405);
+}
+
+// RFC 3261 §8.2.2.1: a Request-URI scheme we cannot handle is 416; §8.2.2.3: sipref implements
+// no extension, so any option tag a request requires is 420 with those tags in Unsupported.
+// (ACK and CANCEL are never refused here: §8.2.2.3 tells a UAS to ignore Require on them.)
+bool Engine::refused_unsupported(sip::TransactionId server, const sip::Message& request) {
+  const std::string& uri = request.request_uri();
+  const std::string scheme = uri.substr(0, uri.find(':'));
+  if (!sip::iequals(scheme, "sip") && !sip::iequals(scheme, "sips") && !sip::iequals(scheme, "tel")) {
+    log::info("", "sip-request-refused", request.method() + " to a '" + scheme + "' URI: 416");
+    respond(server, request, 416);
+    return true;
+  }
+  std::vector<std::string> required;
+  for (auto value : request.all("Require"))
+    for (auto& tag : sip::split_list(value)) required.push_back(std::move(tag));
+  if (required.empty()) return false;
+  std::string tags;
+  for (const auto& tag : required) tags += (tags.empty() ? "" : ", ") + tag;
+  auto response = sip::make_response(request, 420, {}, sip::random_token(10));
+  response.add("Unsupported", tags);
+  log::info("", "sip-request-refused", request.method() + " requires " + tags + ": 420");
+  (void)transactions_.respond(server, std::move(response));
+  return true;
 }
 
 void Engine::on_options(sip::TransactionId server, const sip::Message& request) {

@@ -88,6 +88,7 @@ class Engine final : public sip::TransactionUser {
   void on_in_dialog_request(sip::TransactionId server, const sip::Message& request, const sip::Flow& from);
   void on_ack(const sip::Message& ack);
   void on_cancel(sip::TransactionId server, const sip::Message& cancel);
+  bool refused_unsupported(sip::TransactionId server, const sip::Message& request);
   void on_options(sip::TransactionId server, const sip::Message& request);
   void on_refer(sip::TransactionId server, const sip::Message& refer, Leg& leg);
   void respond_with_warning(sip::TransactionId server, const sip::Message& request, int status,

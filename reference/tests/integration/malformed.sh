@@ -22,12 +22,8 @@ start sipref "$sipref" --config "$WORK/sipref.yaml"
 sipref_pid=${PIDS[-1]}
 await_line "$WORK/sipref.log" " ready " 10
 
-# Deviations of sipref's call engine (reference/call), not of its transport or parser: it answers
-# OPTIONS with 200 whatever the Request-URI's scheme (RFC 3261 §8.2.2.1: 416) and whatever the
-# Require header names (§8.2.2.3: 420). The probe lists them apart; any other failure still fails.
-known=(--known rfc4475/unkscm --known rfc4475/novelsc --known rfc4475/bext01)
 probe_status=0
-"$probe" "${known[@]}" "$@" 127.0.5.1 5060 || probe_status=$?
+"$probe" "$@" 127.0.5.1 5060 || probe_status=$?
 
 kill -0 "$sipref_pid" 2>/dev/null || { echo "FAIL: sipref is gone after the malformed messages" >&2; exit 1; }
 # A handler that threw is caught and logged (transport.handler_failed): bad input still hurt there.

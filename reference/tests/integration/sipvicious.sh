@@ -39,12 +39,14 @@ alive() {
   exec 3<&-
   [[ $reply == "SIP/2.0 200"* ]] || { echo "FAIL: sipref stopped answering OPTIONS after $1 (got '$reply')" >&2; exit 1; }
 }
-# svwar/svmap bind 5060 on all addresses when they can; give them their own port instead.
-svmap -p 5060 "$base.1" >"$WORK/svmap.log" 2>&1 || true
+# The scanners bind 0.0.0.0:5060 (or the next free port) unless told otherwise: on a machine
+# running other SIP tests that takes their ports on every address. They get an address of their own.
+scanner=(-b "$base.20" -P 5060)
+svmap "${scanner[@]}" -p 5060 "$base.1" >"$WORK/svmap.log" 2>&1 || true
 alive svmap
 grep -q "$base.1:5060" "$WORK/svmap.log" || { echo "FAIL: svmap did not see sipref" >&2; exit 1; }
 for method in REGISTER INVITE OPTIONS; do
-  svwar --domain="$domain" -m "$method" -d "$WORK/users.txt" "$base.1" >"$WORK/svwar-$method.log" 2>&1 || true
+  svwar "${scanner[@]}" --domain="$domain" -m "$method" -d "$WORK/users.txt" "$base.1" >"$WORK/svwar-$method.log" 2>&1 || true
   alive "svwar $method"
   for user in alice 100; do
     if grep -Eq "^\| *$user +\|" "$WORK/svwar-$method.log"; then
@@ -52,7 +54,7 @@ for method in REGISTER INVITE OPTIONS; do
     fi
   done
 done
-svcrack --domain="$domain" -u alice -r 1-200 "$base.1" >"$WORK/svcrack.log" 2>&1 || true
+svcrack "${scanner[@]}" --domain="$domain" -u alice -r 1-200 "$base.1" >"$WORK/svcrack.log" 2>&1 || true
 alive svcrack
 grep -q "found nothing" "$WORK/svcrack.log" || { echo "FAIL: svcrack found a password" >&2; cat "$WORK/svcrack.log" >&2; exit 1; }
 echo "sipvicious: svmap saw sipref; svwar (REGISTER, INVITE, OPTIONS) told no user apart; svcrack found nothing; sipref kept answering"
