@@ -90,6 +90,10 @@ int main(int argc, char** argv) {
 
   httplib::Server server;
   server.set_tcp_nodelay(true);  // headers and body are separate writes: no Nagle + delayed-ACK wait
+  // httplib closes a keep-alive connection after 5 requests by default; a web application behind
+  // a load balancer keeps it far longer, so the client's reconnects do not count against sipref.
+  server.set_keep_alive_max_count(1000000);
+  server.set_keep_alive_timeout(60);
   server.Get("/summary", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(ledger.summary(), "application/json");
   });
