@@ -1,4 +1,5 @@
 #include "call/dial_plan.h"
+#include "sip/headers.h"
 #include "util/deviations.h"
 
 #include <algorithm>
@@ -87,7 +88,19 @@ NounPlan plan_client(const twiml::Client& noun, const std::vector<Registration>&
   }
   LegPlan base;
   base.status_callback = &noun.status_callback;
-  for (const auto& parameter : noun.parameters) base.headers.push_back({"X-Param-" + parameter.name, parameter.value});
+  for (const auto& parameter : noun.parameters) {
+    // Each parameter becomes a header of the INVITE as written: one that cannot be a header is
+    // left out with the alert a bad <Sip> URI header gets, rather than corrupting the request.
+    std::string name = "X-Param-" + parameter.name;
+    if (!sip::is_token(name)) {
+      plan.alerts.push_back({32111, "invalid SIP header name '" + name + "': parameter left out"});
+    } else if (!valid_header_value(parameter.value)) {
+      plan.alerts.push_back(
+          {32112, "invalid value for SIP header '" + name + "': parameter left out"});
+    } else {
+      base.headers.push_back({std::move(name), parameter.value});
+    }
+  }
   for (const auto& contact : contacts) plan.legs.push_back(leg_for_contact(base, contact));
   return plan;
 }

@@ -16,13 +16,6 @@ bool is_token_char(unsigned char c) {
   return std::isalnum(c) || std::string_view("-.!%*_+`'~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
-bool valid_header_value(std::string_view value) {
-  return std::none_of(value.begin(), value.end(), [](char ch) {
-    auto c = static_cast<unsigned char>(ch);
-    return c < 0x20 ? c != '\t' : c == 0x7f;
-  });
-}
-
 // Standard headers the provider lets through without an x- prefix [Sip doc, errors/13252].
 bool allowed_without_x(std::string_view name) {
   static constexpr std::array<std::string_view, 4> allowed{
@@ -91,6 +84,13 @@ std::string pick_edge(sip::Uri& uri, const EdgeNames& names, SipTargetResult& ou
 }
 
 }  // namespace
+
+bool valid_header_value(std::string_view value) {
+  return std::none_of(value.begin(), value.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return c < 0x20 ? c != '\t' : c == 0x7f;
+  });
+}
 
 SipTargetResult resolve_sip_target(std::string_view text, const EdgeNames& edges) {
   SipTargetResult out;

@@ -41,4 +41,8 @@ inline constexpr std::size_t kMaxHeadersPart = 1023;  // "under 1024 characters"
 
 SipTargetResult resolve_sip_target(std::string_view noun_text, const EdgeNames& edges);
 
+// Whether a decoded value can go onto the INVITE as it is: no control byte but HTAB, so no CR or
+// LF that would end the header early (32112 when not).
+bool valid_header_value(std::string_view value);
+
 }  // namespace sipref::call

@@ -153,5 +153,21 @@ TEST(DialPlan, ClientParametersTravelAsXParamHeaders) {
   EXPECT_EQ(plan_client(client, {}).fail_status, 480);
 }
 
+TEST(DialPlan, FuzzClientParametersThatCannotBeHeadersAreLeftOut) {
+  // Found by twiml_parser_fuzz from <Client><Parameter name="\x9a"/></Client>: the name (and a
+  // value with a line break, from "&#10;") went onto the INVITE as written.
+  twiml::Client client;
+  client.identity = "alice";
+  client.parameters = {{"\x9a", ""}, {"Team", "blue\r\nVia: SIP/2.0/UDP evil"}, {"Kept", "1"}};
+  auto plan = plan_client(
+      client, {contact("sip:alice@127.0.0.9:5070", sip::TransportKind::udp, "ashburn")});
+  ASSERT_EQ(plan.legs.size(), 1u);
+  ASSERT_EQ(plan.legs[0].headers.size(), 1u);
+  EXPECT_EQ(plan.legs[0].headers[0].name, "X-Param-Kept");
+  ASSERT_EQ(plan.alerts.size(), 2u);
+  EXPECT_EQ(plan.alerts[0].code, 32111);
+  EXPECT_EQ(plan.alerts[1].code, 32112);
+}
+
 }  // namespace
 }  // namespace sipref::call

@@ -128,6 +128,16 @@ TEST(DigestClient, RefusesOtherAlgorithmsAndQops) {
   EXPECT_NE(refused_qop.error().message.find("qop"), std::string::npos);
 }
 
+TEST(DigestClient, FuzzRefusesAUsernameWithAControlByte) {
+  // Found by twiml_parser_fuzz: <Sip username="\x15" password="">s</Sip> put the byte raw into
+  // the Authorization header; "&#10;" there would have started a header line of its own.
+  DigestChallenge challenge = offered("MD5", {"auth"});
+  for (std::string_view username : {"\x15", "alice\r\nVia: SIP/2.0/UDP evil", "a\x7F"})
+    EXPECT_FALSE(answer_challenge(challenge, "INVITE", "sip:b@h", username, "", "c", 1))
+        << username;
+  EXPECT_TRUE(answer_challenge(challenge, "INVITE", "sip:b@h", "tab\tand \"quote\"", "", "c", 1));
+}
+
 // ---- Parsing: auth-param grammar (RFC 2617 §1.2, RFC 3261 §25.1) ----
 
 TEST(DigestParse, ChallengeNamesAreCaseInsensitiveAndQuotesUnescape) {

@@ -2,6 +2,8 @@
 // fatal), the attribute tables of every verb and noun with their defaults, and the seed documents.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "twiml/parser.h"
 
 namespace sipref::twiml {
@@ -429,6 +431,22 @@ TEST(Refer, SipTargetActionMethod) {
   EXPECT_EQ(codes(doc), std::vector<int>{12200});
   ASSERT_EQ(doc.verbs.size(), 1u);
   EXPECT_EQ(name_of(doc.verbs[0]), "Hangup");
+}
+
+TEST(Refer, FuzzSipWithAControlByteIsSkipped) {
+  // Found by twiml_parser_fuzz: the <Sip> text goes into Refer-To as written, so a control byte
+  // (or a line break written as &#10;) reached the REFER; such a <Refer> is skipped with 12200.
+  std::string found = "<Response><Refer action=\"/after\"><Sip>sip:agent@example.com?X-Info" +
+                      std::string(72, '\x1d') + "=abc</Sip></Refer></Response>";
+  std::string line_break =
+      "<Response><Refer><Sip>sip:a@example.com&#13;&#10;Via: SIP/2.0/UDP evil</Sip></Refer>"
+      "<Hangup/></Response>";
+  for (const std::string& xml : {found, line_break}) {
+    Document doc = parse(xml);
+    EXPECT_EQ(codes(doc), std::vector<int>{12200}) << xml;
+    EXPECT_TRUE(
+        std::ranges::none_of(doc.verbs, [](const Verb& v) { return name_of(v) == "Refer"; }));
+  }
 }
 
 // ---- the seed documents --------------------------------------------------------------------

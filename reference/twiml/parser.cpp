@@ -462,6 +462,13 @@ class Reader {
       warn("<Refer> without <Sip> is skipped");
       return std::nullopt;
     }
+    // The text becomes the REFER's Refer-To as written: a control byte (a line break written as
+    // &#10;, say) would end that header early and put the rest on the wire as headers of its own.
+    auto control = [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7F; };
+    if (std::ranges::any_of(*target, control)) {
+      warn("<Refer> <Sip> holds a control character; skipped");
+      return std::nullopt;
+    }
     r.sip = std::move(*target);
     return r;
   }
