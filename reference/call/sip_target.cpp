@@ -1,4 +1,5 @@
 #include "call/sip_target.h"
+#include "util/text.h"
 #include "util/deviations.h"
 
 #include <algorithm>
@@ -85,12 +86,7 @@ std::string pick_edge(sip::Uri& uri, const EdgeNames& names, SipTargetResult& ou
 
 }  // namespace
 
-bool valid_header_value(std::string_view value) {
-  return std::none_of(value.begin(), value.end(), [](char ch) {
-    auto c = static_cast<unsigned char>(ch);
-    return c < 0x20 ? c != '\t' : c == 0x7f;
-  });
-}
+bool valid_header_value(std::string_view value) { return !has_control_byte(value); }
 
 SipTargetResult resolve_sip_target(std::string_view text, const EdgeNames& edges) {
   SipTargetResult out;

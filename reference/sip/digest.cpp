@@ -1,4 +1,5 @@
 #include "sip/digest.h"
+#include "util/text.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -251,8 +252,7 @@ Result<std::string> answer_challenge(const DigestChallenge& challenge, std::stri
                                      std::uint32_t nc) {
   // The username goes out in a quoted-string, which cannot hold CR or LF (RFC 3261 §25.1): a
   // line break from a <Sip username> would end the Authorization header and start another one.
-  if (std::any_of(username.begin(), username.end(),
-                  [](unsigned char ch) { return (ch < 0x20 && ch != '\t') || ch == 0x7F; }))
+  if (has_control_byte(username))
     return fail("the username holds a control character; a digest answer cannot carry it");
   DigestCredentials c;
   c.username = username;

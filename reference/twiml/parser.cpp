@@ -2,6 +2,8 @@
 
 #include <pugixml.hpp>
 
+#include "util/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -464,8 +466,7 @@ class Reader {
     }
     // The text becomes the REFER's Refer-To as written: a control byte (a line break written as
     // &#10;, say) would end that header early and put the rest on the wire as headers of its own.
-    auto control = [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7F; };
-    if (std::ranges::any_of(*target, control)) {
+    if (has_control_byte(*target)) {
       warn("<Refer> <Sip> holds a control character; skipped");
       return std::nullopt;
     }
