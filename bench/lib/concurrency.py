@@ -1,6 +1,7 @@
 # bench/concurrency: sipref's resident memory with N bridged calls held at once (no RTP flowing):
 # RSS idle, with every call up, and after they all ended; the difference per call.
 import argparse
+import resource
 import sys
 import threading
 import time
@@ -14,6 +15,15 @@ def main():
     parser.add_argument("--calls", type=int, default=10000)
     parser.add_argument("--rate", type=int, default=400, help="calls/s while ramping up")
     args = parser.parse_args()
+    # Each anchored call holds four relay sockets (RTP + RTCP per leg). Where the hard limit on open
+    # files cannot be raised (a container), hold as many calls as it allows and say so.
+    fd_limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    affordable = (fd_limit - 1000) // 4
+    capped_by_fd_limit = args.calls > affordable
+    if capped_by_fd_limit:
+        b.log(f"bench/concurrency: {fd_limit} open files allowed (ulimit -Hn): holding {affordable} calls, "
+              f"not {args.calls}")
+        args.calls = affordable
     ramp_s = args.calls / args.rate
     hold_ms = int((ramp_s + 20) * 1000)  # the first call is still up when the last one is answered
 
@@ -50,13 +60,16 @@ def main():
         raise SystemExit(f"bench/concurrency: never saw {args.calls} calls up at once "
                          f"(SIPp: {step['successful']} answered, {step['failed']} failed); logs in {procs.work}")
     per_call = (peak["rss_kib"] - rss_idle) * 1024 / args.calls
-    report = {"machine": b.machine(), "calls": args.calls, "rss_idle_kib": rss_idle, "peak": peak,
+    report = {"machine": b.machine(), "calls": args.calls, "open_files_limit": fd_limit,
+              "capped_by_open_files_limit": capped_by_fd_limit, "rss_idle_kib": rss_idle, "peak": peak,
               "rss_after_all_ended_kib": rss_after, "calls_left": left, "bytes_per_call": round(per_call),
               "step": step}
     path = b.write_report("concurrency", report)
     print(f"{'calls held':>10} {'RSS idle KiB':>12} {'RSS held KiB':>12} {'RSS after KiB':>13} {'per call':>10}")
     print(f"{args.calls:>10} {rss_idle:>12} {peak['rss_kib']:>12} {rss_after:>13} {per_call / 1024:>8.1f} KiB")
     print(f"({step['successful']} answered, {step['failed']} failed, {int(left)} left active; written to {path})")
+    if capped_by_fd_limit:
+        print(f"(capped at {args.calls} calls by the open-files limit {fd_limit}: 4 relay sockets per call)")
 
 
 if __name__ == "__main__":
